@@ -1,0 +1,1 @@
+"""Atlas platform library: the only code the services share."""

@@ -1,0 +1,1 @@
+"""Command-line entrypoints: ``atlas`` (token, run) and the per-service CLIs."""

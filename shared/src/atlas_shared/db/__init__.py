@@ -1,0 +1,1 @@
+"""Persistence building blocks: engines, tenant scoping, unit of work, platform tables."""

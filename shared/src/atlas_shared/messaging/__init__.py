@@ -1,0 +1,1 @@
+"""Events between services: outbox relay, idempotent consumers, retries and dead letters."""

@@ -1,0 +1,18 @@
+"""Gunicorn settings shared by every service (``--config python:atlas_shared.web.gunicorn_conf``)."""
+
+import os
+
+accesslog = None
+graceful_timeout = 20
+timeout = 60
+
+
+def post_fork(server, worker):  # type: ignore[no-untyped-def]
+    from atlas_shared.logs import configure_logging
+    configure_logging(os.environ.get("ATLAS_SERVICE_NAME", "service"), os.environ.get("ATLAS_LOG_LEVEL", "INFO"))
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+        multiprocess.mark_process_dead(worker.pid)
