@@ -14,7 +14,7 @@ from gunicorn.app.base import BaseApplication
 
 from atlas_gateway.settings import Settings
 
-WORKER_CLASS = "aiohttp.GunicornUVLoopWebWorker"
+WORKER_CLASS = os.environ.get("XWC", "aiohttp.GunicornUVLoopWebWorker")
 
 
 class GatewayServer(BaseApplication):

@@ -88,7 +88,7 @@ class Broker:
     def send_to_queue(self, producer: Producer, queue: str, body: Any, headers: dict[str, Any]) -> None:
         """Publish straight to a named queue (default exchange), persistent, confirmed on RabbitMQ."""
         producer.publish(body, exchange="", routing_key=queue, headers=headers, delivery_mode=2,
-                         content_type="application/json", serializer="json", retry=False)
+                         serializer="json", retry=False)
 
 
 def dead_letter_name(queue: str) -> str:

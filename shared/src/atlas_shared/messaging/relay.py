@@ -60,7 +60,7 @@ class OutboxRelay:
         for row in rows:
             envelope = row.envelope if isinstance(row.envelope, dict) else _json(row.envelope)
             producer.publish(envelope, exchange=self._exchange, routing_key=row.event_type,
-                             delivery_mode=2, content_type="application/json", serializer="json",
+                             delivery_mode=2, serializer="json",
                              headers={"x-correlation-id": envelope.get("correlation_id") or "",
                                       "x-event-id": envelope["id"]}, retry=False)
             done.append(row.seq)
@@ -112,10 +112,10 @@ class OutboxRelay:
             try:
                 with self.broker.connection() as conn:
                     conn.ensure_connection(max_retries=3)
-                    backoff = 0.5
                     while not stop.is_set():
                         if self.run_once(conn) == 0:
                             stop.wait(idle_sleep)
+                        backoff = 0.5
                         last_purge = self._maybe_purge(last_purge)
             except Exception:
                 log.exception("outbox relay error; reconnecting", extra={"backoff": backoff})

@@ -1,0 +1,14 @@
+"""Tables owned by the coop service (its own database)."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from atlas_shared.db.platform import NAMING
+
+metadata = MetaData(naming_convention=NAMING)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata

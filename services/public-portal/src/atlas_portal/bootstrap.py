@@ -1,0 +1,58 @@
+"""Composition root of the public portal: built once per process, never at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+from flask import Flask
+
+from atlas_shared.cli.service import ServiceSpec
+from atlas_shared.context import RequestContext
+from atlas_shared.logs import configure_logging
+from atlas_shared.platform import Platform
+from atlas_shared.settings import ServiceSettings
+from atlas_shared.web.app import create_app
+
+NAME, PORT = "public-portal", 8005
+
+
+@dataclass
+class Container:
+    platform: Platform
+
+
+def build() -> Container:
+    settings = ServiceSettings.from_env(NAME, PORT)
+    configure_logging(NAME, settings.log_level)
+    return Container(platform=Platform.build(settings))
+
+
+def create_http_app(container: Container) -> Flask:
+    from atlas_portal.entrypoints.http.listings.routes import blp as listings
+    return create_app(container.platform, title="Atlas public portal",
+                      description="Public search over published listings, served from the portal's "
+                                  "own read model (keeps working while the listings service is down).",
+                      blueprints=[listings])
+
+
+def _subscriptions(container: Container):  # type: ignore[no-untyped-def]
+    from atlas_portal.entrypoints.consumers import subscriptions
+    return subscriptions()
+
+
+@click.command("rebuild-read-model",
+               help="Ask the listings service to re-send every listing; the worker applies them.")
+@click.option("--from-scratch", is_flag=True, help="Empty the read model first (public search is "
+                                                   "empty until the snapshots arrive).")
+def rebuild_read_model(from_scratch: bool) -> None:
+    from atlas_portal.service_layer.read_model import request_rebuild
+    platform = build().platform
+    request_rebuild(platform.uow(RequestContext.system(actor="cli:rebuild-read-model"),
+                                 tenant_bypass=True), from_scratch)
+    click.echo("rebuild requested: the listings service will re-send every listing")
+
+
+SPEC = ServiceSpec(name=NAME, default_port=PORT, migrations="atlas_portal:migrations",
+                   wsgi="atlas_portal.entrypoints.wsgi:create_app()", build=build,
+                   subscriptions=_subscriptions, commands=[rebuild_read_model])

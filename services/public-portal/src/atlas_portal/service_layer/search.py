@@ -1,0 +1,47 @@
+"""Public search and detail: only what is published, from the portal's own read model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from atlas_shared.db.repository import Page
+from atlas_shared.db.uow import UnitOfWork
+from atlas_shared.errors import NotFound
+
+from atlas_portal.adapters.orm import PublicListing
+from atlas_portal.adapters.repositories import PublicListingRepository
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
+def summary(row: PublicListing) -> dict[str, Any]:
+    return {"listingId": str(row.listing_id), "slug": row.slug, "tx": row.tx, "title": row.title,
+            "price": _num(row.price), "currency": row.currency, "city": row.city, "zone": row.zone,
+            "surfaceM2": _num(row.surface_m2), "rooms": row.rooms, "thumbnailUrl": row.thumbnail_url,
+            "url": canonical_path(row)}
+
+
+def detail(row: PublicListing) -> dict[str, Any]:
+    return {**summary(row), "description": row.description, "bathrooms": row.bathrooms,
+            "geo": {"lat": _num(row.lat), "lng": _num(row.lng)} if row.lat is not None else None,
+            "amenities": list(row.amenities or []), "media": list(row.media or []),
+            "publishedAt": row.published_at.isoformat() if row.published_at else None}
+
+
+def canonical_path(row: PublicListing) -> str:
+    return f"/annonce/{row.slug}-{row.listing_id}"
+
+
+def search_listings(uow: UnitOfWork, filters: dict[str, Any]) -> Page[dict[str, Any]]:
+    with uow:
+        return PublicListingRepository(uow.session).search(filters).map(summary)
+
+
+def get_listing(uow: UnitOfWork, listing_id: Any) -> dict[str, Any]:
+    with uow:
+        row = PublicListingRepository(uow.session).visible(listing_id)
+        if row is None:
+            raise NotFound(f"Listing {listing_id} not found.", code="LISTING_NOT_FOUND")
+        return detail(row)
