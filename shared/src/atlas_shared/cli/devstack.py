@@ -461,7 +461,7 @@ class Stack:
             for child in children:
                 while child.group_alive() and time.monotonic() < deadline:
                     child.wait(0.1)
-        except KeyboardInterrupt:  # a second Ctrl-C: no more patience
+        except (KeyboardInterrupt, Exception):  # a second Ctrl-C / SIGTERM: no more patience
             pass
         finally:
             for child in children:
