@@ -11,7 +11,8 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-correlation_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
+correlation_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id",
+                                                                               default=None)
 org_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("org_id", default=None)
 user_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("user_id", default=None)
 
@@ -38,7 +39,7 @@ class RequestContext:
 
     @classmethod
     def system(cls, org_id: str | None = None, correlation_id: str | None = None,
-               actor: str = "system") -> "RequestContext":
+               actor: str = "system") -> RequestContext:
         return cls(org_id=org_id, user_id=actor, roles=frozenset({"SYSTEM"}),
                    correlation_id=correlation_id or new_correlation_id())
 

@@ -7,9 +7,9 @@ transaction committed, or after the message was re-published for a retry or to t
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-import socket
 import threading
 import time
 import traceback
@@ -141,6 +141,9 @@ class EventConsumer:
         log.error("event dead-lettered", extra={"queue": self.sub.queue, "error": error})
         return Outcome.DEAD
 
+    def _deliver(self, body: Any, message: Any, *, producer: Any) -> None:
+        self.on_message(body, message, producer)
+
     def declare(self) -> None:
         with self.broker.connection() as conn:
             self.broker.declare_consumer(conn, self.sub.queue, self.sub.bindings, self.sub.retry_delays)
@@ -152,8 +155,7 @@ class EventConsumer:
                 with self.broker.connection() as conn, self.broker.connection() as out:
                     queue = self.broker.declare_consumer(conn, self.sub.queue, self.sub.bindings,
                                                          self.sub.retry_delays)
-                    producer = out.Producer()
-                    callback = lambda body, message: self.on_message(body, message, producer)  # noqa: E731
+                    callback = functools.partial(self._deliver, producer=out.Producer())
                     with conn.Consumer([queue], callbacks=[callback], accept=["json"],
                                        prefetch_count=self.sub.prefetch):
                         backoff = 0.5
@@ -161,7 +163,7 @@ class EventConsumer:
                         while not stop.is_set():
                             try:
                                 conn.drain_events(timeout=1)
-                            except socket.timeout:
+                            except TimeoutError:
                                 conn.heartbeat_check()
             except Exception:
                 log.exception("consumer error; reconnecting", extra={"queue": self.sub.queue})

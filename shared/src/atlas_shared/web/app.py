@@ -7,17 +7,17 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Response, current_app, g, request
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException
 
 from atlas_shared.context import RequestContext, correlation_id_var, sane_correlation_id
-from atlas_shared.db.platform import OutboxMessage
 from atlas_shared.errors import UnsupportedMediaType
-from atlas_shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, render
+from atlas_shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from atlas_shared.platform import Platform
 from atlas_shared.web.auth import CORRELATION_HEADER, authenticate
 from atlas_shared.web.errors import ErrorSchema, http_exception_response, register_error_handlers
+from atlas_shared.web.operations import install_operational_routes
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def create_app(platform: Platform, *, title: str, description: str, blueprints: 
         api.register_blueprint(bp)
     register_error_handlers(app)
     _install_hooks(app, platform, public_prefixes)
-    _install_operational_routes(app, platform)
+    install_operational_routes(app, platform)
     return app
 
 
@@ -127,66 +127,3 @@ def _install_hooks(app: Flask, platform: Platform, public_prefixes: tuple[str, .
                                        "status": response.status_code,
                                        "duration_ms": round(elapsed * 1000, 2)})
         return response
-
-
-class _ReadyCache:
-    def __init__(self) -> None:
-        self.at, self.result = 0.0, ({}, True)
-
-
-def _install_operational_routes(app: Flask, platform: Platform) -> None:
-    cache = _ReadyCache()
-
-    @app.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
-        return jsonify({"status": "ok", "service": platform.service})
-
-    @app.get("/readyz")
-    def readyz():  # type: ignore[no-untyped-def]
-        if time.monotonic() - cache.at > 2.0:
-            checks: dict[str, str] = {}
-            for name, probe in (("database", platform.db.ping), ("broker", platform.broker.ping)):
-                try:
-                    probe()
-                    checks[name] = "ok"
-                except Exception as exc:  # noqa: BLE001 - report, do not crash the probe
-                    checks[name] = f"down: {type(exc).__name__}"
-            cache.at, cache.result = time.monotonic(), (checks, all(v == "ok" for v in checks.values()))
-        checks, ok = cache.result
-        return jsonify({"status": "ready" if ok else "not ready", "checks": checks}), 200 if ok else 503
-
-    @app.get("/metrics")
-    def metrics():  # type: ignore[no-untyped-def]
-        body, content_type = render([OutboxCollector(platform)])
-        return Response(body, content_type=content_type)
-
-
-class OutboxCollector:
-    """Outbox backlog and age, read from the database at scrape time (true across processes)."""
-
-    def __init__(self, platform: Platform) -> None:
-        self.platform = platform
-
-    def collect(self):  # type: ignore[no-untyped-def]
-        from prometheus_client.core import GaugeMetricFamily
-        from sqlalchemy import func, select
-
-        from atlas_shared.db.types import utcnow
-        backlog = GaugeMetricFamily("atlas_outbox_backlog", "Events waiting in the outbox", labels=["service"])
-        age = GaugeMetricFamily("atlas_outbox_oldest_age_seconds", "Age of the oldest unpublished event",
-                                labels=["service"])
-        try:
-            with self.platform.db.session(tenant_bypass=True, read_only=True) as session:
-                count, oldest = session.execute(select(func.count(), func.min(OutboxMessage.created_at))
-                                                .where(OutboxMessage.published_at.is_(None))).one()
-        except Exception:  # noqa: BLE001 - metrics never fail the scrape
-            return []
-        if isinstance(oldest, str):
-            from datetime import UTC, datetime
-            oldest = datetime.fromisoformat(oldest).replace(tzinfo=UTC)
-        elif oldest is not None and oldest.tzinfo is None:
-            from datetime import UTC
-            oldest = oldest.replace(tzinfo=UTC)
-        backlog.add_metric([self.platform.service], count or 0)
-        age.add_metric([self.platform.service], (utcnow() - oldest).total_seconds() if oldest else 0.0)
-        return [backlog, age]

@@ -9,8 +9,13 @@ from flask import Request
 
 from atlas_shared.context import RequestContext, sane_correlation_id
 from atlas_shared.errors import Forbidden, ValidationFailed
-from atlas_shared.security import (IDENTITY_HEADER, SecuritySettings, TokenVerifier, bearer_token,
-                                   verify_signed_identity)
+from atlas_shared.security import (
+    IDENTITY_HEADER,
+    SecuritySettings,
+    TokenVerifier,
+    bearer_token,
+    verify_signed_identity,
+)
 
 ORG_HEADER = "X-Org-Id"
 CORRELATION_HEADER = "X-Correlation-Id"

@@ -9,7 +9,8 @@ timeout = 60
 
 def post_fork(server, worker):  # type: ignore[no-untyped-def]
     from atlas_shared.logs import configure_logging
-    configure_logging(os.environ.get("ATLAS_SERVICE_NAME", "service"), os.environ.get("ATLAS_LOG_LEVEL", "INFO"))
+    configure_logging(os.environ.get("ATLAS_SERVICE_NAME", "service"),
+                      os.environ.get("ATLAS_LOG_LEVEL", "INFO"))
 
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
