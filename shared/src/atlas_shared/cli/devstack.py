@@ -13,7 +13,9 @@ processes); ``ATLAS_<SVC>_DATABASE_URL`` and ``ATLAS_BROKER_URL`` switch to real
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import http.client
 import json
 import os
 import shutil
@@ -25,7 +27,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -38,6 +40,7 @@ GATEWAY = "gateway"
 GATEWAY_DEFAULT_PORT = 8080
 DEMO_TOKEN_TTL = 12 * 3600
 DEMO_SEED_COUNT = 6
+STDOUT = object()  # Stack(output=...) default: the sys.stdout of the moment the stack is made
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,14 @@ class ServiceDef:
     """One deployable service as the local stack sees it."""
 
     name: str          # process name, CLI suffix (atlas-<name>) and gateway upstream (ATLAS_<NAME>_URL)
-    key: str           # settings key: ATLAS_<KEY>_PORT, ATLAS_<KEY>_DATABASE_URL, ATLAS_<KEY>_HOST
+    service: str       # ServiceSettings name: default database var/<service>.db, log "service" field
     default_port: int
     package_dir: str   # where `pip install -e` finds it
+
+    @property
+    def key(self) -> str:
+        """Settings key: ATLAS_<KEY>_PORT, ATLAS_<KEY>_DATABASE_URL, ATLAS_<KEY>_HOST."""
+        return self.service.upper().replace("-", "_")
 
     @property
     def command(self) -> str:
@@ -66,13 +74,30 @@ class ServiceDef:
 
 
 SERVICES: tuple[ServiceDef, ...] = (
-    ServiceDef("crm", "CRM", 8001, "services/crm"),
-    ServiceDef("listings", "LISTINGS", 8002, "services/listings"),
-    ServiceDef("outbound", "OUTBOUND", 8003, "services/outbound"),
-    ServiceDef("coop", "COOP", 8004, "services/coop"),
-    ServiceDef("portal", "PUBLIC_PORTAL", 8005, "services/public-portal"),
+    ServiceDef("crm", "crm", 8001, "services/crm"),
+    ServiceDef("listings", "listings", 8002, "services/listings"),
+    ServiceDef("outbound", "outbound", 8003, "services/outbound"),
+    ServiceDef("coop", "coop", 8004, "services/coop"),
+    ServiceDef("portal", "public-portal", 8005, "services/public-portal"),
 )
 SERVICE_NAMES = tuple(s.name for s in SERVICES)
+
+
+class StopRequested(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread and handled like Ctrl-C (see :func:`sigterm_stops`)."""
+
+
+@contextlib.contextmanager
+def sigterm_stops() -> Iterator[None]:
+    """Within the block SIGTERM raises :class:`StopRequested`, as SIGINT raises KeyboardInterrupt."""
+    def handler(*_: object) -> None:
+        raise StopRequested()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class StackError(RuntimeError):
@@ -167,6 +192,17 @@ class Output:
             except (OSError, ValueError):  # terminal gone (closed pipe): keep supervising
                 pass
 
+    def raw(self, text: str) -> None:
+        """Unprefixed (the banner: URLs, token and curl must paste cleanly)."""
+        if self.stream is None:
+            return
+        with self._lock:
+            try:
+                self.stream.write(text + "\n")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass
+
     def say(self, text: str) -> None:
         for part in text.splitlines() or [""]:
             self.line("atlas", part)
@@ -215,9 +251,14 @@ class Child:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def group_alive(self) -> bool:
+    def group_alive(self, live_groups: set[int] | None = None) -> bool:
+        """Whether the child or anything left in its process group still runs (zombies aside)."""
         if self.alive():
             return True
+        if live_groups is None:
+            live_groups = live_process_groups()
+        if live_groups is not None:
+            return self.pid in live_groups
         try:
             os.killpg(self.pid, 0)
         except (ProcessLookupError, PermissionError):
@@ -244,6 +285,29 @@ class Child:
         return StackError(message, self.name, list(self.tail)[-25:], self.log_path)
 
 
+def live_process_groups() -> set[int] | None:
+    """Process group ids with at least one non-zombie member (Linux ``/proc``; ``None`` elsewhere).
+
+    An orphaned grandchild that already exited stays a zombie until init reaps it; ``killpg(pg, 0)``
+    would still see it and make every stop wait for the whole grace period.
+    """
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    groups: set[int] = set()
+    for entry in os.scandir(proc):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != b"Z":
+            groups.add(int(fields[2]))
+    return groups
+
+
 # -- the stack -------------------------------------------------------------------------------------
 
 def _http_get(url: str, headers: Mapping[str, str] | None = None,
@@ -255,7 +319,8 @@ def _http_get(url: str, headers: Mapping[str, str] | None = None,
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - local URLs
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
+        with exc:
+            return exc.code, exc.read()
 
 
 class Stack:
@@ -264,12 +329,13 @@ class Stack:
     ``env``: the environment the children get (defaults to ``os.environ``); ``var_dir``: logs,
     SQLite files, the embedded broker and metrics (default ``ATLAS_VAR_DIR`` or ``./var``); ``ports``:
     ``{"gateway": 8080, "crm": 8001, ...}`` overriding the configured ones; ``services``: a subset of
-    :data:`SERVICE_NAMES`; ``output``: where prefixed child output goes (``None``: log files only).
+    :data:`SERVICE_NAMES`; ``output``: where prefixed child output goes (default ``sys.stdout``;
+    ``None``: log files only).
     """
 
     def __init__(self, env: Mapping[str, str] | None = None, var_dir: Path | str | None = None,
                  ports: Mapping[str, int] | None = None, *, services: Iterable[str] | None = None,
-                 output: TextIO | None = sys.stdout, color: bool | None = None,
+                 output: TextIO | None | object = STDOUT, color: bool | None = None,
                  health_timeout: float = 90.0, migrate_timeout: float = 180.0,
                  grace: float = 10.0, cwd: Path | str | None = None) -> None:
         base = dict(os.environ if env is None else env)
@@ -284,7 +350,7 @@ class Stack:
         self.missing: list[ServiceDef] = []
         self.health_timeout, self.migrate_timeout, self.grace = health_timeout, migrate_timeout, grace
         self.cwd = Path(cwd).resolve() if cwd else None
-        self.out = Output(output, color)
+        self.out = Output(sys.stdout if output is STDOUT else output, color)  # type: ignore[arg-type]
         self.logs_dir = self.var_dir / "logs"
         self.children: list[Child] = []
         self.env = self._child_env(base)
@@ -318,7 +384,7 @@ class Stack:
 
     def database_url(self, svc: ServiceDef) -> str:
         return (self.env.get(f"ATLAS_{svc.key}_DATABASE_URL")
-                or f"sqlite:///{self.var_dir}/{svc.name}.db")
+                or f"sqlite:///{self.var_dir}/{svc.service}.db")
 
     @property
     def broker_url(self) -> str:
@@ -370,12 +436,12 @@ class Stack:
         return self.env.get(f"ATLAS_{svc.key}_HOST") or LOCALHOST
 
     def _spawn(self, name: str, argv: list[str], health_url: str | None = None,
-               log_name: str | None = None) -> Child:
+               extra_env: Mapping[str, str] | None = None) -> Child:
         with self._lock:
             if self._stopped:
                 raise StackError("The stack is stopping.")
-            child = Child(name, argv, self.env, self.logs_dir / f"{log_name or name}.log", self.out,
-                          health_url, self.cwd)
+            child = Child(name, argv, {**self.env, **dict(extra_env or {})},
+                          self.logs_dir / f"{name}.log", self.out, health_url, self.cwd)
             self.children.append(child)
         return child
 
@@ -405,8 +471,12 @@ class Stack:
                          f"in {time.monotonic() - started:.1f} s")
 
     def launch(self) -> None:
+        # The gateway's multiprocess metrics also live under var/prometheus (wiped at each start).
+        metrics = self.var_dir / "prometheus" / GATEWAY
+        metrics.mkdir(parents=True, exist_ok=True)
         self._spawn(GATEWAY, [find_cli("atlas-gateway") or "atlas-gateway", "serve"],
-                    health_url=f"{self.gateway_url}/healthz")
+                    health_url=f"{self.gateway_url}/healthz",
+                    extra_env={"PROMETHEUS_MULTIPROC_DIR": str(metrics)})
         for svc in self.available:
             cli = find_cli(svc.command) or svc.command
             self._spawn(svc.name, [cli, "serve"], health_url=f"{self.service_url(svc.name)}/healthz")
@@ -423,7 +493,7 @@ class Stack:
             for child in pending:
                 try:
                     status, _ = _http_get(child.health_url or "", timeout=1.0)
-                except OSError:
+                except (OSError, http.client.HTTPException):
                     continue
                 child.healthy = status == 200
             pending = [c for c in self.children if not c.healthy]
@@ -458,14 +528,17 @@ class Stack:
             for child in reversed(children):  # gateway last: it is first in the list
                 child.signal_group(signal.SIGTERM)
             deadline = time.monotonic() + self.grace
-            for child in children:
-                while child.group_alive() and time.monotonic() < deadline:
-                    child.wait(0.1)
-        except (KeyboardInterrupt, Exception):  # a second Ctrl-C / SIGTERM: no more patience
+            while time.monotonic() < deadline:
+                live = live_process_groups()
+                if not any(child.group_alive(live) for child in children):
+                    break
+                time.sleep(0.1)
+        except KeyboardInterrupt:  # a second Ctrl-C / SIGTERM: no more patience
             pass
         finally:
+            live = live_process_groups()
             for child in children:
-                if child.group_alive():
+                if child.group_alive(live):
                     self.out.say(f"{child.name} did not stop within {self.grace:.0f} s: killing it")
                     child.signal_group(signal.SIGKILL)
             for child in children:
@@ -578,27 +651,76 @@ class Stack:
 
 # -- smoke test (``atlas run --check``) ----------------------------------------------------------
 
-class SmokeTestFailed(RuntimeError):
+class SmokeTestError(RuntimeError):
     pass
+
+
+def png_bytes(seed: int, width: int = 64, height: int = 48) -> bytes:
+    """A small, valid, distinct (per seed) PNG, with the standard library only."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    r, g, b = (seed * 67) % 256, (seed * 131 + 40) % 256, (seed * 29 + 90) % 256
+    rows = b"".join(b"\x00" + bytes((r, (g + y) % 256, b)) * width for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
+def add_photos(http: Any, gateway_url: str, headers: Mapping[str, str], listing_id: str,
+               count: int = 3) -> list[str]:
+    """The two-step upload of interfaces.md, through the gateway: init, send the bytes to
+    ``uploadUrl`` with the method and headers it names, finalize. Returns the media ids.
+    ``http`` is a ``requests.Session``; ``headers`` the caller's pro headers."""
+    ids = []
+    for n in range(count):
+        data = png_bytes(int(uuid.uuid4()) % 10_000 + n)
+        base = f"{gateway_url}/api/v1/listings/{listing_id}/media"
+        res = http.post(f"{base}/init", headers=headers, timeout=15,
+                        json={"fileName": f"photo-{n + 1}.png", "contentType": "image/png",
+                              "size": len(data)})
+        if res.status_code not in (200, 201):
+            raise SmokeTestError(f"media init answered {res.status_code}: {res.text[:300]}")
+        target = res.json()
+        url, send = target["uploadUrl"], dict(target.get("headers") or {})
+        if not url.startswith(("http://", "https://")):
+            # An Atlas URL, reached through the gateway like any pro call: the gateway asks for the
+            # caller's token there. A presigned storage URL gets only the headers it names.
+            url = gateway_url + url
+            send = {**headers, **send}
+        res = http.request(target.get("method", "PUT"), url, data=data, headers=send, timeout=30)
+        if res.status_code not in (200, 201, 204):
+            raise SmokeTestError(f"{target.get('method', 'PUT')} uploadUrl answered {res.status_code}: "
+                                 f"{res.text[:300]}")
+        res = http.post(f"{base}/{target['mediaId']}/finalize", headers=headers, timeout=15)
+        if res.status_code not in (200, 201):
+            raise SmokeTestError(f"media finalize answered {res.status_code}: {res.text[:300]}")
+        ids.append(target["mediaId"])
+    return ids
 
 
 def smoke_test(gateway_url: str, token: str, org_id: str = DEMO_ORG_ID, timeout: float = 60.0,
                say: Callable[[str], None] = print) -> None:
-    """Create an annonce through the gateway, publish it, wait until public search shows it, then
-    archive it again (the demo org keeps only its demo listings)."""
+    """Create an annonce through the gateway, add its photos, publish it, wait until public search
+    shows it, then archive it again (public search keeps only real listings)."""
     import requests
 
     headers = {"Authorization": f"Bearer {token}", "X-Org-Id": org_id,
                "X-Correlation-Id": f"atlas-check-{uuid.uuid4().hex[:12]}"}
     marker = uuid.uuid4().hex[:8]
     body = {"title": f"Atlas smoke check {marker}", "transactionType": "TX_SALE",
-            "description": "Annonce created by `atlas run --check`; archived again right away.",
+            "description": "Annonce created by `atlas run --check` to prove the stack works end to end; "
+                           "it is archived again right after it shows up in public search.",
             "price": 1_000_000, "surfaceM2": 80, "rooms": 3, "city": "Casablanca", "zone": "Maarif"}
 
     def expect(response: Any, status: int, what: str) -> Any:
         if response.status_code != status:
-            raise SmokeTestFailed(f"{what}: expected {status}, got {response.status_code}: "
-                                  f"{response.text[:500]}")
+            raise SmokeTestError(f"{what}: expected {status}, got {response.status_code}: "
+                                 f"{response.text[:500]}")
         return response.json() if response.content else None
 
     with requests.Session() as http:
@@ -607,13 +729,15 @@ def smoke_test(gateway_url: str, token: str, org_id: str = DEMO_ORG_ID, timeout:
         listing_id = created["id"]
         say(f"check: created annonce {listing_id} ({created.get('status')})")
         url = f"{gateway_url}/api/v1/annonces/{listing_id}"
-        published = expect(http.put(url, json={"status": "ANN_PUBLISHED"}, headers=headers, timeout=15),
-                           200, "publish annonce")
-        say(f"check: published ({published.get('status')})")
-        started = time.monotonic()
-        deadline = started + timeout
-        last = "no answer yet"
         try:
+            add_photos(http, gateway_url, headers, listing_id)
+            say("check: uploaded 3 photos (init, upload, finalize)")
+            published = expect(http.put(url, json={"status": "ANN_PUBLISHED"}, headers=headers,
+                                        timeout=15), 200, "publish annonce")
+            say(f"check: published ({published.get('status')})")
+            started = time.monotonic()
+            deadline = started + timeout
+            last = "no answer yet"
             while True:
                 try:
                     res = http.get(f"{gateway_url}/api/public/v1/listings",
@@ -628,8 +752,8 @@ def smoke_test(gateway_url: str, token: str, org_id: str = DEMO_ORG_ID, timeout:
                 except requests.RequestException as exc:
                     last = str(exc)
                 if time.monotonic() > deadline:
-                    raise SmokeTestFailed(f"the published annonce did not appear in public search "
-                                          f"within {timeout:.0f} s (last: {last})")
+                    raise SmokeTestError(f"the published annonce did not appear in public search "
+                                         f"within {timeout:.0f} s (last: {last})")
                 time.sleep(0.3)
             say(f"check: visible in GET /api/public/v1/listings after "
                 f"{time.monotonic() - started:.1f} s")

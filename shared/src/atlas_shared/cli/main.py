@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import uuid
-from typing import Any
 
 import click
 
@@ -55,14 +53,6 @@ def token(orgs: tuple[str, ...], roles: tuple[str, ...], user: str | None, ttl: 
                                org_claim=settings.org_claim))
 
 
-class _Terminate(Exception):
-    """SIGTERM turned into an exception in the main thread, like SIGINT's KeyboardInterrupt."""
-
-
-def _raise_terminate(*_: Any) -> None:
-    raise _Terminate()
-
-
 @cli.command(help="Run the whole stack: migrate, start gateway + services + workers, seed the demo "
                   "org, print URLs and a demo token. Ctrl-C stops every process it started.")
 @click.option("--check", is_flag=True,
@@ -71,38 +61,36 @@ def _raise_terminate(*_: Any) -> None:
 @click.option("--timeout", "health_timeout", default=120.0, show_default=True, type=float,
               help="Seconds to wait for every /healthz.")
 def run(check: bool, no_seed: bool, health_timeout: float) -> None:
-    from atlas_shared.cli.devstack import SmokeTestFailed, Stack, StackError, smoke_test
+    from atlas_shared.cli.devstack import SmokeTestError, Stack, StackError, sigterm_stops, smoke_test
 
     stack = Stack(health_timeout=health_timeout)
     say = stack.out.say
-    previous = signal.signal(signal.SIGTERM, _raise_terminate)
     code = 0
-    try:
-        say(f"starting Atlas (var dir {stack.var_dir}, gateway {stack.gateway_url})")
-        stack.start(seed=not no_seed)
-        token = stack.dev_token()
-        if check:
-            if token is None:
-                raise click.ClickException("--check needs dev tokens: unset ATLAS_JWT_JWKS_URL.")
-            smoke_test(stack.gateway_url, token, say=say)
-            stack.check_alive()
-            say("OK")
-        else:
-            say(stack.banner(token))
-            stack.supervise()
-    except (KeyboardInterrupt, _Terminate):
-        say("stopping...")
-    except StackError as exc:
-        say(f"error: {exc}")
-        code = 1
-    except SmokeTestFailed as exc:
-        say(f"check FAILED: {exc}")
-        code = 1
-    finally:
+    with sigterm_stops():
         try:
+            say(f"starting Atlas (var dir {stack.var_dir}, gateway {stack.gateway_url})")
+            stack.start(seed=not no_seed)
+            token = stack.dev_token()
+            if check:
+                if token is None:
+                    raise click.ClickException("--check needs dev tokens: unset ATLAS_JWT_JWKS_URL.")
+                check_org = str(uuid.uuid4())  # a throw-away org: the demo org keeps its demo data
+                smoke_test(stack.gateway_url, stack.dev_token([check_org], user_id="atlas-check") or "",
+                           check_org, say=say)
+                stack.check_alive()
+                say("OK")
+            else:
+                stack.out.raw(stack.banner(token))
+                stack.supervise()
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (StopRequested)
+            say("stopping...")
+        except StackError as exc:
+            say(f"error: {exc}")
+            code = 1
+        except SmokeTestError as exc:
+            say(f"check FAILED: {exc}")
+            code = 1
+        finally:
             stack.stop()
-        except (KeyboardInterrupt, _Terminate):
-            stack.stop()
-        signal.signal(signal.SIGTERM, previous)
     say("stopped" if code == 0 else "stopped (with errors)")
     sys.exit(code)

@@ -3,6 +3,8 @@
 import os
 
 accesslog = None
+# Several services run on one host: gunicorn's per-user control socket would be shared between them.
+control_socket_disable = True
 graceful_timeout = 20
 timeout = 60
 
