@@ -6,8 +6,6 @@ import time
 import urllib.error
 import urllib.request
 
-from gateway_testkit import free_port
-
 
 def _get(url: str) -> tuple[int, str]:
     try:
@@ -17,10 +15,10 @@ def _get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def test_serve_runs_several_workers_and_aggregates_metrics(tmp_path) -> None:
-    port = free_port()
+def test_serve_runs_several_workers_and_aggregates_metrics(kit, tmp_path) -> None:
+    port = kit.free_port()
     env = {**os.environ, "ATLAS_GATEWAY_PORT": str(port), "ATLAS_GATEWAY_WORKERS": "2",
-           "ATLAS_GATEWAY_ACCESS_LOG": "0"}
+           "ATLAS_GATEWAY_ACCESS_LOG": "0", "ATLAS_VAR_DIR": str(tmp_path)}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     log = (tmp_path / "gateway.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "atlas_gateway.cli", "serve"], env=env,

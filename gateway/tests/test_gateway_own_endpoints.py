@@ -1,6 +1,5 @@
 from atlas_gateway.openapi import merge
 from atlas_gateway.routing import RouteTable
-from gateway_testkit import free_port, pro_headers
 
 
 def test_healthz(gateway) -> None:
@@ -14,9 +13,9 @@ def test_own_endpoints_refuse_other_methods(gateway) -> None:
     assert answer.status == 405 and answer.json()["code"] == "METHOD_NOT_ALLOWED"
 
 
-def test_readyz_lists_the_services_that_are_down(start_gateway) -> None:
+def test_readyz_lists_the_services_that_are_down(kit, start_gateway) -> None:
     assert start_gateway().get("/readyz").status == 200
-    gateway = start_gateway(upstreams={"coop": f"http://127.0.0.1:{free_port()}"})
+    gateway = start_gateway(upstreams={"coop": f"http://127.0.0.1:{kit.free_port()}"})
     answer = gateway.get("/readyz")
     assert answer.status == 503
     body = answer.json()
@@ -25,17 +24,17 @@ def test_readyz_lists_the_services_that_are_down(start_gateway) -> None:
     assert body["details"]["services"]["crm"] == "ok"
 
 
-def test_metrics_count_requests_by_route_prefix(gateway) -> None:
-    gateway.get("/api/v1/annonces/123", pro_headers())
-    gateway.get("/api/v1/annonces/456", pro_headers())
+def test_metrics_count_requests_by_route_prefix(kit, gateway) -> None:
+    gateway.get("/api/v1/annonces/123", kit.pro_headers())
+    gateway.get("/api/v1/annonces/456", kit.pro_headers())
     text = gateway.get("/metrics").body.decode()
     assert 'route="/api/v1/annonces"' in text
     assert "/api/v1/annonces/123" not in text
     assert "atlas_http_request_duration_seconds_bucket" in text
 
 
-def test_merged_openapi(start_gateway) -> None:
-    gateway = start_gateway(upstreams={"coop": f"http://127.0.0.1:{free_port()}"})
+def test_merged_openapi(kit, start_gateway) -> None:
+    gateway = start_gateway(upstreams={"coop": f"http://127.0.0.1:{kit.free_port()}"})
     answer = gateway.get("/openapi.json")
     assert answer.status == 200 and answer.headers["Content-Type"].startswith("application/json")
     spec = answer.json()
@@ -51,8 +50,8 @@ def test_merged_openapi(start_gateway) -> None:
     assert schemas["ListingsError"]["properties"]["listings"] == {"type": "string"}
     # The gateway's authentication is described; open routes say they need none.
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
-    assert spec["components"]["securitySchemes"]["orgId"]["name"] == "X-Org-Id"
-    assert listing_get["security"] == [{"bearerAuth": [], "orgId": []}]
+    assert spec["components"]["securitySchemes"]["orgHeader"]["name"] == "X-Org-Id"
+    assert listing_get["security"] == [{"bearerAuth": [], "orgHeader": []}]
     assert paths["/api/public/v1/annonces"]["get"]["security"] == [{"serviceAuth": []}]
     assert spec["info"]["x-services"]["coop"] == "unavailable"
     assert "coop" in spec["info"]["description"]
@@ -68,3 +67,23 @@ def test_docs_page_points_at_the_merged_document(gateway) -> None:
     answer = gateway.get("/docs")
     assert answer.status == 200 and answer.headers["Content-Type"].startswith("text/html")
     assert b"/openapi.json" in answer.body and b"swagger-ui" in answer.body
+
+
+def test_access_log_lines_are_json_and_batched() -> None:
+    import json
+    import os
+    import re
+
+    from atlas_gateway.accesslog import AccessLog
+
+    read_end, write_end = os.pipe()
+    log = AccessLog(fd=write_end, max_buffer=10**6)
+    log.write("cid-1", "org-1", "user-1", method="GET", path="/api/v1/dossiers", status=200)
+    log.write("cid-2", None, None, method="GET", path="/healthz", status=200)
+    log.flush()
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        lines = [json.loads(line) for line in pipe.read().splitlines()]
+    assert [line["correlation_id"] for line in lines] == ["cid-1", "cid-2"]
+    assert lines[0]["org_id"] == "org-1" and lines[0]["status"] == 200 and lines[0]["service"] == "gateway"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", lines[0]["ts"])

@@ -1,6 +1,5 @@
 from atlas_gateway.ratelimit import RateLimiter, retry_after_seconds
 from atlas_gateway.settings import Rate, parse_networks
-from gateway_testkit import pro_headers
 
 
 class Clock:
@@ -78,7 +77,7 @@ def test_webhooks_have_their_own_bucket(start_gateway) -> None:
     assert statuses == [200, 200, 200, 429]
 
 
-def test_pro_routes_are_not_rate_limited_per_ip(start_gateway) -> None:
+def test_pro_routes_are_not_rate_limited_per_ip(kit, start_gateway) -> None:
 
     gateway = start_gateway(public_read_rate=Rate.parse("1/minute"))
-    assert [gateway.get("/api/v1/dossiers", pro_headers()).status for _ in range(3)] == [200] * 3
+    assert [gateway.get("/api/v1/dossiers", kit.pro_headers()).status for _ in range(3)] == [200] * 3

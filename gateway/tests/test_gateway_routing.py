@@ -1,7 +1,6 @@
 import pytest
 
 from atlas_gateway.routing import PRO, PUBLIC, WEBHOOK, RouteTable
-from gateway_testkit import ORG, pro_headers
 
 PRO_ROUTES = [
     ("/api/v1/annonces", "listings"),
@@ -48,13 +47,13 @@ def test_table_longest_prefix_wins() -> None:
 
 
 @pytest.mark.parametrize(("path", "service"), PRO_ROUTES)
-def test_pro_routes_reach_their_service(gateway, path, service) -> None:
-    answer = gateway.get(path, pro_headers())
+def test_pro_routes_reach_their_service(kit, gateway, path, service) -> None:
+    answer = gateway.get(path, kit.pro_headers())
     assert answer.status == 200, answer.body
     echo = answer.json()
     assert echo["service"] == service
     assert echo["raw_path"] == path
-    assert echo["headers"]["x-org-id"] == [ORG]
+    assert echo["headers"]["x-org-id"] == [kit.ORG]
 
 
 @pytest.mark.parametrize(("path", "service"), OPEN_ROUTES)
@@ -67,8 +66,8 @@ def test_public_and_webhook_routes_need_no_token(gateway, path, service) -> None
 
 
 @pytest.mark.parametrize("path", UNKNOWN)
-def test_unknown_paths_answer_404_in_the_standard_body(gateway, path) -> None:
-    answer = gateway.get(path, pro_headers())
+def test_unknown_paths_answer_404_in_the_standard_body(kit, gateway, path) -> None:
+    answer = gateway.get(path, kit.pro_headers())
     assert answer.status == 404
     assert answer.json()["code"] == "NOT_FOUND"
     assert set(answer.json()) == {"code", "message", "details"}

@@ -6,41 +6,38 @@ per worker process; the per-request path is a few dict look-ups, the token check
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
-from atlas_shared.context import correlation_id_var, org_id_var, sane_correlation_id, user_id_var
-from atlas_shared.errors import (
-    AtlasError,
-    MethodNotAllowed,
-    NotFound,
-    PayloadTooLarge,
-    RateLimited,
-    ServiceUnavailable,
-)
-from atlas_shared.security import IDENTITY_HEADER, sign_identity
 
 from atlas_gateway import metrics
+from atlas_gateway.accesslog import AccessLog
 from atlas_gateway.auth import Authenticator
-from atlas_gateway.openapi import SWAGGER_UI, OpenApiCache
-from atlas_gateway.proxy import client_ip, forward, is_streaming, is_trusted, read_body, upstream_headers
+from atlas_gateway.ops import OwnEndpoints
+from atlas_gateway.proxy import (
+    client_ip,
+    forward,
+    is_streaming,
+    is_trusted,
+    new_session,
+    read_body,
+    upstream_headers,
+)
 from atlas_gateway.ratelimit import RateLimiter, retry_after_seconds
 from atlas_gateway.routing import PRO, WEBHOOK, Route, RouteTable, has_dot_segment
 from atlas_gateway.settings import Settings
+from atlas_shared.context import correlation_id_var, org_id_var, sane_correlation_id, user_id_var
+from atlas_shared.errors import AtlasError, NotFound, PayloadTooLarge, RateLimited
+from atlas_shared.security import IDENTITY_HEADER, sign_identity
 
 log = logging.getLogger("atlas_gateway")
-access_log = logging.getLogger("atlas_gateway.access")
 
 CORRELATION_HEADER = "X-Correlation-Id"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 KNOWN_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
 GATEWAY = web.AppKey("gateway", "Gateway")
-
-View = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def error_response(exc: AtlasError, correlation_id: str) -> web.Response:
@@ -56,29 +53,18 @@ class Gateway:
         self.auth = Authenticator(settings.security, settings.token_cache_size)
         self.limiter = RateLimiter()
         self.metrics = metrics.RequestMetrics()
-        self.openapi = OpenApiCache(settings.upstreams, self.table, settings.openapi_ttl,
-                                    settings.probe_timeout)
+        self.access_log = AccessLog() if settings.access_log else None
         self.session: aiohttp.ClientSession | None = None
-        self.own: dict[str, View] = {
-            "/healthz": self.healthz, "/readyz": self.readyz, "/metrics": self.metrics_view,
-            "/openapi.json": self.openapi_view, "/docs": self.docs,
-        }
+        self.ops = OwnEndpoints(settings, self.table)
 
     async def start(self, _app: web.Application) -> None:
-        s = self.settings
-        self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=s.upstream_connections,
-                                           keepalive_timeout=s.upstream_keepalive, ttl_dns_cache=300),
-            timeout=aiohttp.ClientTimeout(total=None, sock_connect=min(s.upstream_timeout, 10.0),
-                                          sock_read=s.upstream_timeout),
-            cookie_jar=aiohttp.DummyCookieJar(),  # never keep one client's cookies for another
-            auto_decompress=False,  # bodies pass through as the service encoded them
-            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
-        )
+        self.session = self.ops.session = new_session(self.settings)
 
     async def stop(self, _app: web.Application) -> None:
         if self.session is not None:
             await self.session.close()
+        if self.access_log is not None:
+            self.access_log.flush()
 
     # -- the one handler ---------------------------------------------------------------------
 
@@ -91,10 +77,11 @@ class Gateway:
         path = request.path
         label = service = "gateway"
         try:
-            own = self.own.get(path)
+            own = self.ops.views.get(path)
             if own is not None:
                 label = path
-                response = await self._own(own, request)
+                response = await self.ops.answer(own, request)
+                response.headers[CORRELATION_HEADER] = correlation_id
             else:
                 route = self.table.match(path)
                 if route is None or has_dot_segment(path):
@@ -109,7 +96,7 @@ class Gateway:
                 raise  # headers are out: aiohttp closes the connection to signal a cut answer
             log.exception("Unhandled error in the gateway")
             response = error_response(AtlasError(), correlation_id)
-        self._record(request, response, label, service, started)
+        self._record(request, response, label, service, correlation_id, started)
         return response
 
     async def proxy(self, request: web.Request, route: Route, correlation_id: str) -> web.StreamResponse:
@@ -150,14 +137,14 @@ class Gateway:
                               headers={"Retry-After": seconds})
 
     def _record(self, request: web.Request, response: web.StreamResponse, label: str, service: str,
-                started: float) -> None:
+                correlation_id: str, started: float) -> None:
         elapsed = time.perf_counter() - started
         method = request.method if request.method in KNOWN_METHODS else "OTHER"
         self.metrics.observe(method, label, response.status, elapsed)
-        if self.settings.access_log:
-            access_log.info("request", extra={
-                "method": request.method, "path": request.path, "route": label, "upstream": service,
-                "status": response.status, "duration_ms": round(elapsed * 1000, 2)})
+        if self.access_log is not None:
+            self.access_log.write(correlation_id, org_id_var.get(), user_id_var.get(),
+                                  method=request.method, path=request.path, route=label, upstream=service,
+                                  status=response.status, duration_ms=round(elapsed * 1000, 2))
 
     async def expect(self, request: web.Request) -> web.StreamResponse | None:
         """``Expect: 100-continue``: refuse an oversized body before the client sends it."""
@@ -169,51 +156,6 @@ class Gateway:
         if request.headers.get("Expect", "").lower() == "100-continue":
             await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         return None
-
-    # -- the gateway's own endpoints ---------------------------------------------------------
-
-    async def _own(self, view: View, request: web.Request) -> web.StreamResponse:
-        if request.method not in ("GET", "HEAD"):
-            raise MethodNotAllowed(headers={"Allow": "GET, HEAD"})
-        response = await view(request)
-        response.headers[CORRELATION_HEADER] = correlation_id_var.get() or ""
-        return response
-
-    async def healthz(self, _request: web.Request) -> web.StreamResponse:
-        return web.json_response({"status": "ok"})
-
-    async def readyz(self, _request: web.Request) -> web.StreamResponse:
-        names = list(self.settings.upstreams)
-        results = await asyncio.gather(*(self._probe(name) for name in names))
-        services = dict(zip(names, results, strict=True))
-        down = [name for name, state in services.items() if state != "ok"]
-        if down:
-            raise ServiceUnavailable(f"Unavailable: {', '.join(down)}.",
-                                     {"down": down, "services": services})
-        return web.json_response({"status": "ok", "services": services})
-
-    async def _probe(self, name: str) -> str:
-        url = f"{self.settings.upstreams[name]}/healthz"
-        try:
-            async with self.session.get(url, timeout=aiohttp.ClientTimeout(
-                    total=self.settings.probe_timeout)) as response:
-                return "ok" if response.status == 200 else f"status {response.status}"
-        except TimeoutError:
-            return "timeout"
-        except aiohttp.ClientError:
-            return "unreachable"
-
-    async def metrics_view(self, _request: web.Request) -> web.StreamResponse:
-        # Multiprocess mode reads every worker's files: keep that off the event loop.
-        body, content_type = await asyncio.get_running_loop().run_in_executor(None, metrics.render)
-        return web.Response(body=body, headers={"Content-Type": content_type})
-
-    async def openapi_view(self, _request: web.Request) -> web.StreamResponse:
-        return web.Response(body=await self.openapi.document(self.session),
-                            content_type="application/json")
-
-    async def docs(self, _request: web.Request) -> web.StreamResponse:
-        return web.Response(text=SWAGGER_UI, content_type="text/html")
 
 
 def create_app(settings: Settings | None = None) -> web.Application:

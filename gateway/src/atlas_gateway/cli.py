@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import atexit
-import os
-import shutil
-import tempfile
 from dataclasses import replace
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from atlas_gateway.settings import Settings
+from atlas_shared.web import gunicorn_conf
 
-WORKER_CLASS = os.environ.get("XWC", "aiohttp.GunicornUVLoopWebWorker")
+WORKER_CLASS = "atlas_gateway.worker.GatewayWorker"  # aiohttp + uvloop, see worker.py
 
 
 class GatewayServer(BaseApplication):
@@ -35,7 +32,7 @@ class GatewayServer(BaseApplication):
             "loglevel": s.log_level.lower(),
             "proc_name": "atlas-gateway",
             "control_socket_disable": True,  # one shared ~/.gunicorn socket would clash across services
-            "child_exit": _child_exit,
+            "child_exit": gunicorn_conf.child_exit,  # multiprocess metrics of a dead worker
         }
         for key, value in options.items():
             self.cfg.set(key, value)
@@ -46,40 +43,15 @@ class GatewayServer(BaseApplication):
         return create_app(self.settings)
 
 
-def _child_exit(_server: Any, worker: Any) -> None:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
-        multiprocess.mark_process_dead(worker.pid)
-
-
-def _metrics_dir() -> None:
-    """Several workers share metrics through files; make a private folder if none is configured.
-
-    Must run before prometheus_client is imported: it picks its value store at import.
-    """
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        return
-    folder = tempfile.mkdtemp(prefix="atlas-gateway-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
-    master = os.getpid()
-
-    def remove() -> None:
-        if os.getpid() == master:  # forked workers inherit atexit hooks; only the master cleans up
-            shutil.rmtree(folder, ignore_errors=True)
-
-    atexit.register(remove)
-
-
 def serve(args: argparse.Namespace) -> None:
     settings = Settings.from_env()
     overrides = {key: value for key, value in
                  (("host", args.host), ("port", args.port), ("workers", args.workers)) if value}
     settings = replace(settings, **overrides)
-    if settings.workers > 1:
-        _metrics_dir()
+    from atlas_shared.cli.service import prepare_env  # PROMETHEUS_MULTIPROC_DIR, before any metric
     from atlas_shared.logs import configure_logging
 
+    prepare_env("gateway")
     configure_logging("gateway", settings.log_level)
     GatewayServer(settings).run()
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from atlas_shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, render
 from prometheus_client import Counter
+
+from atlas_shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, render
 
 SERVICE = "gateway"
 

@@ -12,7 +12,7 @@ import asyncio
 import copy
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import aiohttp
@@ -24,11 +24,11 @@ from atlas_gateway.routing import PRO, RouteTable
 COMPONENT_SECTIONS = ("schemas", "responses", "parameters", "examples", "requestBodies", "headers",
                       "links", "callbacks")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-PRO_SECURITY = [{"bearerAuth": [], "orgId": []}]
+PRO_SECURITY = [{"bearerAuth": [], "orgHeader": []}]
 SECURITY_SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                    "description": "OIDC access token. Its org claim must list the X-Org-Id org."},
-    "orgId": {"type": "apiKey", "in": "header", "name": "X-Org-Id",
+    "orgHeader": {"type": "apiKey", "in": "header", "name": "X-Org-Id",
               "description": "The organisation (tenant) the request acts for."},
 }
 DESCRIPTION = (
@@ -73,7 +73,10 @@ def merge(specs: Mapping[str, dict[str, Any]], missing: list[str], table: RouteT
     return merged
 
 
-def _with_renames(specs: Mapping[str, dict[str, Any]]):
+Spec = dict[str, Any]
+
+
+def _with_renames(specs: Mapping[str, Spec]) -> Iterator[tuple[str, Spec, dict[str, tuple[str, str, str]]]]:
     """For each service, the component names to prefix: those another service defines differently."""
     seen: dict[tuple[str, str], list[tuple[str, Any]]] = {}
     for service, spec in specs.items():

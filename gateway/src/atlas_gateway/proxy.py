@@ -8,13 +8,20 @@ from collections.abc import Iterable
 
 import aiohttp
 from aiohttp import web
-from atlas_shared.errors import AtlasError, PayloadTooLarge, ServiceUnavailable, ValidationFailed
-from atlas_shared.security import CLIENT_IDENTITY_HEADERS, IDENTITY_HEADER
 from multidict import CIMultiDict
 from yarl import URL
 
 from atlas_gateway import metrics
-from atlas_gateway.settings import Network
+from atlas_gateway.settings import Network, Settings
+from atlas_shared.errors import (
+    AtlasError,
+    BadGateway,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    UpstreamTimeout,
+    ValidationFailed,
+)
+from atlas_shared.security import CLIENT_IDENTITY_HEADERS, IDENTITY_HEADER
 
 HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
@@ -31,12 +38,19 @@ BUFFER_LIMIT = 1024 * 1024  # answers up to this size are read whole; larger one
 STREAM_CHUNK = 64 * 1024
 
 
-class BadGateway(AtlasError):
-    status, code, default_message = 502, "BAD_GATEWAY", "The service gave an invalid answer."
-
-
-class GatewayTimeout(AtlasError):
-    status, code, default_message = 504, "UPSTREAM_TIMEOUT", "The service did not answer in time."
+def new_session(settings: Settings) -> aiohttp.ClientSession:
+    """The worker's one upstream session: a keep-alive pool shared by every request."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=settings.upstream_connections,
+                                       keepalive_timeout=settings.upstream_keepalive, ttl_dns_cache=300),
+        # sock_read bounds the wait for each read, headers included: a slow service answers 504,
+        # a large download that keeps flowing is not cut.
+        timeout=aiohttp.ClientTimeout(total=None, sock_connect=min(settings.upstream_timeout, 10.0),
+                                      sock_read=settings.upstream_timeout),
+        cookie_jar=aiohttp.DummyCookieJar(),  # never keep one client's cookies for another
+        auto_decompress=False,  # bodies pass through as the service encoded them
+        skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
+    )
 
 
 def is_trusted(peer: str | None, trusted: tuple[Network, ...]) -> bool:
@@ -134,7 +148,7 @@ async def forward(session: aiohttp.ClientSession, request: web.Request, service:
     url = URL(base_url + request.raw_path, encoded=True)  # as the client wrote it, not re-quoted
     try:
         return await _exchange(session, request, url, headers, body, correlation_id)
-    except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
+    except (TimeoutError, aiohttp.ClientError) as exc:
         if request.get(_STREAMING, False):
             # Half the answer is out: only closing the connection tells the client.
             metrics.upstream_error(service, "stream")
@@ -151,9 +165,9 @@ def is_streaming(request: web.Request) -> bool:
 
 
 def _gateway_error(service: str, exc: BaseException) -> AtlasError:
-    if isinstance(exc, asyncio.TimeoutError):
+    if isinstance(exc, TimeoutError):
         metrics.upstream_error(service, "timeout")
-        return GatewayTimeout(details={"service": service})
+        return UpstreamTimeout(details={"service": service})
     if isinstance(exc, aiohttp.ClientConnectorError):
         metrics.upstream_error(service, "down")
         return ServiceUnavailable(f"The {service} service is unavailable.", {"service": service})

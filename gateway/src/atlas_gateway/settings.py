@@ -46,7 +46,7 @@ class Settings:
     port: int = 8080
     workers: int = 2
     upstream_timeout: float = 30.0
-    upstream_keepalive: float = 1.5
+    upstream_keepalive: float = 15.0
     upstream_connections: int = 512
     max_body_bytes: int = 25 * 1024 * 1024
     public_read_rate: Rate = Rate.parse("120/minute")
@@ -71,7 +71,7 @@ class Settings:
             port=int(env.get("ATLAS_GATEWAY_PORT", "8080")),
             workers=int(env.get("ATLAS_GATEWAY_WORKERS", "2")),
             upstream_timeout=float(env.get("ATLAS_GATEWAY_UPSTREAM_TIMEOUT", "30")),
-            upstream_keepalive=float(env.get("ATLAS_GATEWAY_UPSTREAM_KEEPALIVE", "1.5")),
+            upstream_keepalive=float(env.get("ATLAS_GATEWAY_UPSTREAM_KEEPALIVE", "15")),
             upstream_connections=int(env.get("ATLAS_GATEWAY_UPSTREAM_CONNECTIONS", "512")),
             max_body_bytes=int(env.get("ATLAS_GATEWAY_MAX_BODY_BYTES", str(25 * 1024 * 1024))),
             public_read_rate=Rate.parse(env.get("ATLAS_PUBLIC_RATE_LIMIT_READ", "120/minute")),

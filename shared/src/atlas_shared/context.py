@@ -16,7 +16,7 @@ correlation_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 org_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("org_id", default=None)
 user_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("user_id", default=None)
 
-_SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+_SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 
 def new_correlation_id() -> str:
@@ -24,7 +24,7 @@ def new_correlation_id() -> str:
 
 
 def sane_correlation_id(value: str | None) -> str:
-    return value if value and _SANE_ID.match(value) else new_correlation_id()
+    return value if value and _SANE_ID.fullmatch(value) else new_correlation_id()
 
 
 @dataclass(frozen=True)

@@ -85,5 +85,13 @@ class RateLimited(AtlasError):
     status, code, default_message = 429, "RATE_LIMITED", "Too many requests."
 
 
+class BadGateway(AtlasError):
+    status, code, default_message = 502, "BAD_GATEWAY", "The service gave an invalid answer."
+
+
+class UpstreamTimeout(AtlasError):
+    status, code, default_message = 504, "UPSTREAM_TIMEOUT", "The service did not answer in time."
+
+
 class ServiceUnavailable(AtlasError):
     status, code, default_message = 503, "SERVICE_UNAVAILABLE", "Service unavailable."
