@@ -9,15 +9,36 @@ retry is a requeue carrying a not-before time (see ``consumer.py``).
 
 from __future__ import annotations
 
+import os
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kombu import Connection, Exchange, Producer, Queue
+from kombu.transport import filesystem
+from kombu.utils.json import dumps
 
 from atlas_shared.events import exchange_for
 
 DELIVERY_LIMIT = 20
+
+
+class _AtomicFilesystemChannel(filesystem.Channel):
+    """kombu writes a message straight into its final file, so a consumer polling the folder can take
+    it while still empty and the message is lost (celery/kombu#1551). Write aside, then rename."""
+
+    def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:
+        name = f"{int(round(time.monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
+        partial = os.path.join(self.data_folder_out, f".{name}.partial")  # never matches a queue
+        with open(partial, "wb") as f:
+            f.write(dumps(payload).encode())
+        os.replace(partial, os.path.join(self.data_folder_out, name))
+
+
+class _AtomicFilesystemTransport(filesystem.Transport):
+    Channel = _AtomicFilesystemChannel
 
 
 @dataclass(frozen=True)
@@ -35,7 +56,7 @@ class Broker:
             data, control = root / "data", root / "control"
             data.mkdir(parents=True, exist_ok=True)
             control.mkdir(parents=True, exist_ok=True)
-            return Connection("filesystem://", transport_options={
+            return Connection("filesystem://", transport=_AtomicFilesystemTransport, transport_options={
                 "data_folder_in": str(data), "data_folder_out": str(data),
                 "control_folder": str(control), "polling_interval": 0.05})
         return Connection(self.url, heartbeat=30, connect_timeout=5,

@@ -96,7 +96,7 @@ class EventConsumer:
         if not_before > time.time():  # embedded transport: a delayed retry not yet due
             self.broker.send_to_queue(producer, self.sub.queue, body, headers)
             message.ack()
-            time.sleep(min(0.05, not_before - time.time()))
+            time.sleep(max(0.0, min(0.05, not_before - time.time())))
             return Outcome.RETRIED
         try:
             event = Event.from_dict(body if isinstance(body, dict) else json.loads(body))

@@ -93,10 +93,10 @@ class OutboxRelay:
         rows = self.claim()
         if not rows:
             return 0
-        producer = conn.Producer()
-        self._exchange(producer.channel).declare()
         published: list[int] = []
-        try:
+        try:  # a broker that went away fails here first: release the claim, do not sit on it
+            producer = conn.Producer()
+            self._exchange(producer.channel).declare()
             published = self.publish(producer, rows)
         except Exception as exc:
             self.mark_published(published)

@@ -69,7 +69,8 @@ def _is_pro(path: str, public_prefixes: tuple[str, ...]) -> bool:
 
 def create_app(platform: Platform, *, title: str, description: str, blueprints: Iterable[Blueprint],
                public_prefixes: Iterable[str] = ("/api/public/",),
-               extra_config: dict[str, Any] | None = None) -> Flask:
+               extra_config: dict[str, Any] | None = None,
+               collectors: Iterable[Any] = ()) -> Flask:
     settings = platform.settings
     public_prefixes = tuple(public_prefixes)
     app = Flask(f"atlas_{settings.service}")
@@ -93,7 +94,7 @@ def create_app(platform: Platform, *, title: str, description: str, blueprints: 
         api.register_blueprint(bp)
     register_error_handlers(app)
     _install_hooks(app, platform, public_prefixes)
-    install_operational_routes(app, platform)
+    install_operational_routes(app, platform, collectors)
     return app
 
 

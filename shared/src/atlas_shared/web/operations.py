@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask, Response, jsonify
 from prometheus_client.core import GaugeMetricFamily
@@ -20,8 +22,10 @@ class _ReadyCache:
         self.at, self.result = 0.0, ({}, True)
 
 
-def install_operational_routes(app: Flask, platform: Platform) -> None:
+def install_operational_routes(app: Flask, platform: Platform, collectors: Iterable[Any] = ()) -> None:
+    """``collectors``: the service's own Prometheus collectors, read at scrape time on /metrics."""
     cache = _ReadyCache()
+    extra = list(collectors)
 
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
@@ -43,7 +47,7 @@ def install_operational_routes(app: Flask, platform: Platform) -> None:
 
     @app.get("/metrics")
     def metrics():  # type: ignore[no-untyped-def]
-        body, content_type = render([OutboxCollector(platform)])
+        body, content_type = render([OutboxCollector(platform), *extra])
         return Response(body, content_type=content_type)
 
 

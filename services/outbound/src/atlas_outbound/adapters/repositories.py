@@ -1,0 +1,122 @@
+"""Outbound persistence. Tenant scoping comes from the session (atlas_shared.db.tenancy)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from atlas_outbound.adapters.orm import (
+    Consent,
+    ContactWindow,
+    DeadLetter,
+    IdempotencyKey,
+    OrgLimits,
+    OutboundMessage,
+    ProviderConfig,
+    SendCounter,
+    Template,
+)
+from atlas_shared.db.repository import Page, Repository, apply_sort, as_uuid
+
+SORTABLE = {"createdAt": OutboundMessage.created_at, "updatedAt": OutboundMessage.updated_at,
+            "status": OutboundMessage.status, "sentAt": OutboundMessage.sent_at}
+
+
+class MessageRepository(Repository[OutboundMessage]):
+    model = OutboundMessage
+    label = "Outbound message"
+    not_found_code = "MESSAGE_NOT_FOUND"
+
+    def with_attempts(self, message_id: Any) -> OutboundMessage:
+        key = as_uuid(message_id)
+        found = self.session.scalar(self.select().options(selectinload(OutboundMessage.attempts))
+                                    .where(OutboundMessage.id == key)) if key else None
+        if found is None:
+            raise self.not_found(f"{self.label} {message_id} not found.", code=self.not_found_code)
+        return found
+
+    def search(self, f: dict[str, Any]) -> Page[OutboundMessage]:
+        stmt: Select[Any] = self.select().options(selectinload(OutboundMessage.attempts))
+        for key, column in (("dossierId", OutboundMessage.dossier_id), ("status", OutboundMessage.status),
+                            ("channel", OutboundMessage.channel), ("source", OutboundMessage.source)):
+            if f.get(key):
+                stmt = stmt.where(column == f[key])
+        if f.get("from"):
+            stmt = stmt.where(OutboundMessage.created_at >= f["from"])
+        if f.get("to"):
+            stmt = stmt.where(OutboundMessage.created_at < f["to"])
+        stmt = apply_sort(stmt, f.get("sort"), SORTABLE, "-createdAt", tiebreak=OutboundMessage.id)
+        return self.page(stmt, f.get("page", 1), f.get("size", 20))
+
+    def by_field(self, column: Any, value: Any) -> OutboundMessage | None:
+        return self.session.scalar(self.select().where(column == value)) if value else None
+
+
+class TemplateRepository(Repository[Template]):
+    model = Template
+    label = "Template"
+    not_found_code = "TEMPLATE_NOT_FOUND"
+
+    def find_key(self, channel: str, code: str, language: str) -> Template | None:
+        return self.session.scalar(self.select().where(Template.channel == channel, Template.code == code,
+                                                       Template.language == language))
+
+    def search(self, f: dict[str, Any]) -> Page[Template]:
+        stmt = self.select()
+        for key, column in (("channel", Template.channel), ("code", Template.code),
+                            ("active", Template.active)):
+            if f.get(key) is not None:
+                stmt = stmt.where(column == f[key])
+        stmt = stmt.order_by(Template.channel, Template.code, Template.language)
+        return self.page(stmt, f.get("page", 1), f.get("size", 20))
+
+
+def consent_for(session: Any, subject_type: str, subject_id: str, channel: str,
+                consent_type: str) -> Consent | None:
+    return session.scalar(select(Consent).where(
+        Consent.subject_type == subject_type, Consent.subject_id == subject_id,
+        Consent.channel == channel, Consent.consent_type == consent_type))
+
+
+def contact_window(session: Any, channel: str, phone: str) -> ContactWindow | None:
+    return session.scalar(select(ContactWindow).where(ContactWindow.channel == channel,
+                                                      ContactWindow.phone == phone))
+
+
+def provider_config(session: Any, channel: str) -> ProviderConfig | None:
+    return session.scalar(select(ProviderConfig).where(ProviderConfig.channel == channel))
+
+
+def org_limits(session: Any) -> OrgLimits | None:
+    return session.scalar(select(OrgLimits))
+
+
+def idempotency_key(session: Any, key: str, *, for_update: bool = False) -> IdempotencyKey | None:
+    stmt = select(IdempotencyKey).where(IdempotencyKey.key == key)
+    return session.scalar(stmt.with_for_update() if for_update else stmt)
+
+
+def open_dead_letter(session: Any, message_id: Any) -> DeadLetter | None:
+    return session.scalar(select(DeadLetter).where(DeadLetter.message_id == message_id,
+                                                   DeadLetter.resolved_at.is_(None)))
+
+
+def bump_counter(session: Any, kind: str, start: datetime) -> int:
+    """Count one more send in the org's window (one UPDATE … RETURNING: the row lock serialises
+    concurrent senders of the org until their transactions end)."""
+    stmt = (update(SendCounter).where(SendCounter.kind == kind, SendCounter.window_start == start)
+            .values(count=SendCounter.count + 1).returning(SendCounter.count)
+            .execution_options(synchronize_session=False))
+    count = session.scalar(stmt)
+    if count is None:
+        try:
+            with session.begin_nested():
+                session.add(SendCounter(kind=kind, window_start=start, count=1))
+            return 1
+        except IntegrityError:  # another transaction created it first
+            count = session.scalar(stmt)
+    return int(count)

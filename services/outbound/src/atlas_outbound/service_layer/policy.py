@@ -1,0 +1,130 @@
+"""Admission: everything a message must pass before it is queued, in one place for every source.
+
+The API, the CRM's ``message.outbound_requested`` and the co-op's ``notification.requested`` all come
+through :func:`admit`. Cheap checks first; the quota counters last, so their row locks are held for
+the shortest time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from atlas_outbound.adapters import repositories as repo
+from atlas_outbound.adapters.repositories import TemplateRepository
+from atlas_outbound.domain import limits, policy, templates
+from atlas_outbound.domain.policy import Refusal
+from atlas_outbound.settings import OutboundSettings
+
+API, CRM, COOP = "API", "CRM", "COOP"
+
+
+@dataclass
+class Draft:
+    source: str
+    channel: str
+    to: str
+    text: str | None = None
+    subject: str | None = None
+    template_code: str | None = None
+    template_language: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+    dossier_id: str | None = None
+    subject_type: str = policy.DOSSIER
+    subject_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Admission:
+    to: str
+    text: str | None
+    subject: str | None
+    template_values: list[str]
+    consent_basis: dict[str, Any]
+    due_at: datetime
+
+
+def admit(session: Session, draft: Draft, settings: OutboundSettings, now: datetime, *,
+          email_ready: bool) -> Admission:
+    to = policy.normalise_recipient(draft.channel, draft.to)
+    text, subject, values, category = _content(session, draft)
+    if draft.channel == "WHATSAPP" and not draft.template_code:
+        window = repo.contact_window(session, "WHATSAPP", to)
+        policy.check_whatsapp_window(window.last_inbound_at if window else None, now)
+    basis = _consent(session, draft, to, policy.required_consent_type(category), now)
+    _check_provider(session, draft.channel, email_ready)
+    due_at = _count_send(session, settings, now, defer=draft.source != API)
+    return Admission(to=to, text=text, subject=subject, template_values=values, consent_basis=basis,
+                     due_at=due_at)
+
+
+def _content(session: Session, draft: Draft) -> tuple[str | None, str | None, list[str], str | None]:
+    if not draft.template_code:
+        if not (draft.text or "").strip():
+            raise Refusal("VALIDATION_ERROR", "Send either text or a templateCode.",
+                          details={"text": ["Required without templateCode."]})
+        return draft.text, draft.subject, [], None
+    language = draft.template_language or "fr"
+    template = TemplateRepository(session).find_key(draft.channel, draft.template_code, language)
+    if template is None or not template.active:
+        state = "inactive" if template else "not registered"
+        raise Refusal("TEMPLATE_NOT_FOUND", f"Template {draft.template_code} ({language}, {draft.channel}) "
+                      f"is {state}.", status=422, details={"templateCode": [state]})
+    values = templates.check_variables(template.variables or [], draft.variables or {}, draft.channel)
+    if draft.channel == "WHATSAPP":
+        return None, None, values, template.category
+    names = [v["name"] for v in template.variables or []]
+    text = templates.render(template.body or "", names, values)
+    subject = templates.render(template.subject or "", names, values) or draft.subject
+    return text, subject, values, template.category
+
+
+def _consent(session: Session, draft: Draft, to: str, consent_type: str, now: datetime) -> dict[str, Any]:
+    subject_id = draft.subject_id or draft.dossier_id
+    found = repo.consent_for(session, draft.subject_type, subject_id, draft.channel, consent_type) \
+        if subject_id else None
+    local = found.status if found else "UNKNOWN"
+    if draft.source != API:
+        # The CRM / co-op decided when the user asked; a second decision here could disagree.
+        return {"decidedBy": draft.source, "consentType": consent_type, "localView": local,
+                "checkedAt": now.isoformat()}
+    facts = policy.ConsentFacts(found.status, found.expires_at, found.phone, found.email) if found else None
+    policy.check_consent(facts, channel=draft.channel, to=to, consent_type=consent_type, now=now)
+    return {"decidedBy": "OUTBOUND", "consentType": consent_type, "status": local,
+            "capturedAt": found.captured_at.isoformat() if found and found.captured_at else None,
+            "checkedAt": now.isoformat()}
+
+
+def _check_provider(session: Session, channel: str, email_ready: bool) -> None:
+    ready = email_ready if channel == "EMAIL" else repo.provider_config(session, channel) is not None
+    if not ready:
+        raise Refusal("PROVIDER_NOT_CONFIGURED", f"No {channel} provider is configured for this "
+                      "organisation.", status=422, details={"channel": [channel]})
+
+
+def current_limits(session: Session, settings: OutboundSettings) -> limits.Limits:
+    row = repo.org_limits(session)
+    return limits.Limits(row.daily_quota, row.per_minute) if row else \
+        limits.Limits(settings.daily_quota, settings.per_minute)
+
+
+def _count_send(session: Session, settings: OutboundSettings, now: datetime, *, defer: bool) -> datetime:
+    lim = current_limits(session, settings)
+    day = repo.bump_counter(session, limits.DAY, limits.window_start(limits.DAY, now))
+    if day > lim.daily_quota:
+        resets = limits.next_window(limits.DAY, now)
+        raise Refusal("QUOTA_EXCEEDED", f"The organisation's daily quota of {lim.daily_quota} messages is "
+                      "used up.", status=429, details={
+                          "dailyQuota": lim.daily_quota, "resetsAt": resets.isoformat(),
+                          "retryAfterSeconds": int((resets - now).total_seconds()) + 1})
+    minute = repo.bump_counter(session, limits.MINUTE, limits.window_start(limits.MINUTE, now))
+    if minute <= lim.per_minute:
+        return now
+    if defer:
+        return limits.deferral(minute, lim.per_minute, now) or now
+    retry = max(1, int((limits.next_window(limits.MINUTE, now) - now).total_seconds()) + 1)
+    raise Refusal("RATE_LIMITED", f"At most {lim.per_minute} messages per minute for this organisation.",
+                  status=429, details={"perMinute": lim.per_minute, "retryAfterSeconds": retry})

@@ -1,0 +1,180 @@
+"""The sending side: claim due rows, record each outcome in its own short transaction.
+
+Rows are claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite's BEGIN IMMEDIATE makes the
+claim transaction exclusive) and carry a lease: a SENDING row whose lease ran out belongs to whoever
+claims it next. The provider message id is committed in the same transaction as SENT, and a row that
+has one is never sent again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from atlas_outbound.adapters.orm import Attempt, OutboundMessage
+from atlas_outbound.adapters.providers import Accepted, SendRequest
+from atlas_outbound.domain import retry, statuses
+from atlas_outbound.domain.retry import Backoff, Failure
+from atlas_outbound.metrics import LEASES_RECOVERED, SENDS
+from atlas_outbound.service_layer import callbacks
+from atlas_outbound.service_layer.transitions import change_status, fail
+from atlas_shared.db.engine import Database
+from atlas_shared.db.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: uuid.UUID
+    org_id: uuid.UUID
+    channel: str
+    request: SendRequest    # what the provider is asked to send
+    attempt: int            # number of this attempt
+    token: uuid.UUID
+    recovered: bool         # the previous claim's lease ran out: its outcome is unknown
+    created_at: datetime
+
+
+def claim(db: Database, worker: str, now: datetime, lease: float, limit: int) -> list[Claimed]:
+    with db.session(tenant_bypass=True) as session, session.begin():
+        rows = session.scalars(
+            select(OutboundMessage)
+            .where(OutboundMessage.due_at <= now,
+                   OutboundMessage.status.in_((statuses.QUEUED, statuses.SENDING)))
+            .order_by(OutboundMessage.due_at).limit(limit)
+            .with_for_update(skip_locked=True)).all()
+        claimed = [_take(session, m, worker, now, lease) for m in rows]
+    return claimed
+
+
+def _take(session: Any, m: OutboundMessage, worker: str, now: datetime, lease: float) -> Claimed:
+    recovered = m.status == statuses.SENDING
+    if recovered:
+        LEASES_RECOVERED.inc()
+        session.add(Attempt(org_id=m.org_id, message_id=m.id, number=m.attempt_count, channel=m.channel,
+                            status="LOST", worker=m.claimed_by, started_at=now, finished_at=now,
+                            error="The worker's lease ran out before it recorded an outcome."))
+    m.status, m.attempt_count = statuses.SENDING, m.attempt_count + 1
+    m.claimed_by, m.claim_token, m.due_at = worker, uuid.uuid4(), now + timedelta(seconds=lease)
+    request = SendRequest(message_id=str(m.id), channel=m.channel, to=m.to, text=m.text, subject=m.subject,
+                          template_code=m.template_code, template_language=m.template_language,
+                          template_values=list(m.template_values or []))
+    return Claimed(id=m.id, org_id=m.org_id, channel=m.channel, request=request, attempt=m.attempt_count,
+                   token=m.claim_token, recovered=recovered, created_at=m.created_at)
+
+
+def extend_lease(db: Database, claimed: list[Claimed], until: datetime) -> None:
+    if not claimed:
+        return
+    with db.session(tenant_bypass=True) as session, session.begin():
+        session.execute(update(OutboundMessage).where(
+            OutboundMessage.id.in_([c.id for c in claimed]), OutboundMessage.status == statuses.SENDING,
+            OutboundMessage.claim_token.in_([c.token for c in claimed])).values(due_at=until))
+
+
+def release(db: Database, claimed: list[Claimed], now: datetime) -> None:
+    """A stopping worker hands its untouched claims back at once instead of waiting for the lease."""
+    if not claimed:
+        return
+    with db.session(tenant_bypass=True) as session, session.begin():
+        for c in claimed:
+            session.execute(update(OutboundMessage).where(
+                OutboundMessage.id == c.id, OutboundMessage.claim_token == c.token,
+                OutboundMessage.status == statuses.SENDING).values(
+                status=statuses.QUEUED, due_at=now, claimed_by=None, claim_token=None,
+                attempt_count=OutboundMessage.attempt_count - 1))
+
+
+def _load(uow: UnitOfWork, c: Claimed) -> OutboundMessage:
+    return uow.session.get(OutboundMessage, c.id, with_for_update=True)
+
+
+def reconcile(uow: UnitOfWork, c: Claimed, worker: str, now: datetime) -> bool:
+    """A recovered claim whose send the provider confirmed through a callback: SENT, no second call."""
+    with uow:
+        provider_id = callbacks.provider_id_from_reports(uow.session, c.id)
+        m = _load(uow, c)
+        if provider_id is None or m.status != statuses.SENDING or m.claim_token != c.token:
+            return False
+        m.provider_message_id = provider_id
+        _attempt(uow, m, c, "RECONCILED", worker, now, now, error="Confirmed by the provider's callback; "
+                 "not sent again.")
+        change_status(uow, m, statuses.SENT, now, extra={"reconciled": True})
+        callbacks.apply_pending(uow, m, now)
+        uow.commit()
+    SENDS.labels(c.channel, "reconciled").inc()
+    return True
+
+
+def record_sent(uow: UnitOfWork, c: Claimed, accepted: Accepted, worker: str, started: datetime,
+                now: datetime) -> bool:
+    with uow:
+        m = _load(uow, c)
+        if m.provider_message_id is not None:  # lost the lease and someone else sent it too
+            _attempt(uow, m, c, "DUPLICATE", worker, started, now, accepted=accepted)
+            uow.commit()
+            return False
+        m.provider_message_id = accepted.provider_message_id
+        _attempt(uow, m, c, statuses.SENT, worker, started, now, accepted=accepted)
+        m.last_error_code = m.last_error = None
+        if m.status in statuses.PENDING:
+            change_status(uow, m, statuses.SENT, now)
+        callbacks.apply_pending(uow, m, now)
+        uow.commit()
+    SENDS.labels(c.channel, "sent").inc()
+    return True
+
+
+def record_failure(uow: UnitOfWork, c: Claimed, failure: Failure, response: dict[str, Any],
+                   backoff: Backoff, pair_delay: float, worker: str, started: datetime, now: datetime,
+                   *, final: bool = False) -> str:
+    """Retry later, delay the recipient, or fail for good; returns which."""
+    kind = retry.FINAL if final else retry.classify(c.channel, failure)
+    code = failure.code or (f"HTTP_{failure.http_status}" if failure.http_status else "NO_ANSWER")
+    with uow:
+        m = _load(uow, c)
+        if m.status != statuses.SENDING or m.claim_token != c.token:
+            _attempt(uow, m, c, "LATE", worker, started, now, failure=failure, code=code, response=response)
+            uow.commit()
+            return "late"
+        next_at = backoff.next_at(c.attempt - m.retry_base, now) if kind == retry.RETRY else None
+        if kind == retry.RECIPIENT_DELAY:
+            next_at = now + timedelta(seconds=pair_delay)
+            m.retry_base += 1  # waiting for the recipient is not a failed attempt
+            _hold_recipient(uow, m, next_at)
+        outcome = "failed" if next_at is None else ("deferred" if kind == retry.RECIPIENT_DELAY else "retry")
+        status = {"failed": "FAILED", "deferred": "DEFERRED", "retry": "RETRY_SCHEDULED"}[outcome]
+        _attempt(uow, m, c, status, worker, started, now, failure=failure, code=code, response=response,
+                 next_at=next_at)
+        if next_at is None:
+            fail(uow, m, now, code, failure.message)
+        else:
+            m.status, m.due_at, m.claimed_by, m.claim_token = statuses.QUEUED, next_at, None, None
+            m.last_error_code, m.last_error, m.updated_at = code, failure.message, now
+        uow.commit()
+    SENDS.labels(c.channel, outcome).inc()
+    return outcome
+
+
+def _hold_recipient(uow: UnitOfWork, m: OutboundMessage, until: datetime) -> None:
+    """WhatsApp's pair rate limit (131056): every queued message to that recipient waits too."""
+    uow.session.execute(update(OutboundMessage).where(
+        OutboundMessage.channel == m.channel, OutboundMessage.to == m.to,
+        OutboundMessage.status == statuses.QUEUED, OutboundMessage.due_at < until,
+        OutboundMessage.id != m.id).values(due_at=until).execution_options(synchronize_session=False))
+
+
+def _attempt(uow: UnitOfWork, m: OutboundMessage, c: Claimed, status: str, worker: str, started: datetime,
+             now: datetime, *, accepted: Accepted | None = None, failure: Failure | None = None,
+             code: str | None = None, response: dict[str, Any] | None = None,
+             next_at: datetime | None = None, error: str | None = None) -> None:
+    uow.session.add(Attempt(
+        org_id=m.org_id, message_id=m.id, number=c.attempt, channel=c.channel, status=status,
+        http_status=accepted.http_status if accepted else (failure.http_status if failure else None),
+        error_code=code, error=failure.message if failure else error,
+        provider_response=accepted.response if accepted else (response or None), next_retry_at=next_at,
+        worker=worker, started_at=started, finished_at=now,
+        duration_ms=int((now - started).total_seconds() * 1000)))
