@@ -62,7 +62,8 @@ def e2e_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack: Stack | None = None
     try:
         env = _stack_env(var, pg_names)
-        ports = dict(zip(("gateway", *SERVICE_NAMES), free_ports(1 + len(SERVICE_NAMES)), strict=True))
+        names = ("gateway", "simulator", *SERVICE_NAMES)
+        ports = dict(zip(names, free_ports(len(names)), strict=True))
         stack = Stack(env, var, ports, output=None, health_timeout=START_TIMEOUT, grace=5.0)
         try:
             stack.start(seed=False)

@@ -199,9 +199,9 @@ def test_a_busy_port_is_refused_before_anything_starts(fake_clis, tmp_path):
 
 def test_configured_ports_follow_the_environment():
     ports = configured_ports({"ATLAS_GATEWAY_PORT": "9080", "ATLAS_CRM_PORT": "9001",
-                              "ATLAS_PUBLIC_PORTAL_PORT": "9005"})
-    assert ports == {"gateway": 9080, "crm": 9001, "listings": 8002, "outbound": 8003, "coop": 8004,
-                     "portal": 9005}
+                              "ATLAS_PUBLIC_PORTAL_PORT": "9005", "ATLAS_SIMULATOR_PORT": "9090"})
+    assert ports == {"gateway": 9080, "simulator": 9090, "crm": 9001, "listings": 8002,
+                     "outbound": 8003, "coop": 8004, "portal": 9005}
     assert configured_ports({})["gateway"] == 8080
 
 

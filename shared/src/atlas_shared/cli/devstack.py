@@ -38,6 +38,10 @@ from atlas_shared.settings import DEMO_ORG_ID
 LOCALHOST = "127.0.0.1"
 GATEWAY = "gateway"
 GATEWAY_DEFAULT_PORT = 8080
+SIMULATOR = "simulator"  # the local WhatsApp Cloud API / Twilio stand-in the outbound service sends to
+SIMULATOR_DEFAULT_PORT = 8090
+DEV_WHATSAPP_APP_SECRET = "atlas-dev-whatsapp-app-secret"
+DEV_WHATSAPP_VERIFY_TOKEN = "atlas-dev-whatsapp-verify-token"
 DEMO_TOKEN_TTL = 12 * 3600
 DEMO_SEED_COUNT = 6
 STDOUT = object()  # Stack(output=...) default: the sys.stdout of the moment the stack is made
@@ -119,7 +123,8 @@ class StackError(RuntimeError):
 def configured_ports(env: Mapping[str, str] | None = None) -> dict[str, int]:
     """Ports from ``ATLAS_GATEWAY_PORT`` / ``ATLAS_<SVC>_PORT``, else the defaults of interfaces.md."""
     env = os.environ if env is None else env
-    ports = {GATEWAY: int(env.get("ATLAS_GATEWAY_PORT") or GATEWAY_DEFAULT_PORT)}
+    ports = {GATEWAY: int(env.get("ATLAS_GATEWAY_PORT") or GATEWAY_DEFAULT_PORT),
+             SIMULATOR: int(env.get("ATLAS_SIMULATOR_PORT") or SIMULATOR_DEFAULT_PORT)}
     for svc in SERVICES:
         value = next((env[name] for name in svc.port_envs if env.get(name)), None)
         ports[svc.name] = int(value) if value else svc.default_port
@@ -368,6 +373,12 @@ class Stack:
         # One shared ~/.gunicorn/gunicorn.ctl would be fought over by every service's master.
         env.setdefault("GUNICORN_CMD_ARGS", "--no-control-socket")
         env["ATLAS_GATEWAY_PORT"] = str(self.ports[GATEWAY])
+        simulator = f"http://{LOCALHOST}:{self.ports[SIMULATOR]}"
+        env.setdefault("ATLAS_OUTBOUND_WHATSAPP_BASE_URL", simulator)
+        env.setdefault("ATLAS_OUTBOUND_TWILIO_BASE_URL", simulator)
+        env.setdefault("ATLAS_OUTBOUND_PUBLIC_URL", f"http://{LOCALHOST}:{self.ports[GATEWAY]}")
+        env.setdefault("ATLAS_WHATSAPP_APP_SECRET", DEV_WHATSAPP_APP_SECRET)
+        env.setdefault("ATLAS_WHATSAPP_VERIFY_TOKEN", DEV_WHATSAPP_VERIFY_TOKEN)
         for svc in SERVICES:
             port = self.ports[svc.name]
             for name in svc.port_envs:
@@ -420,7 +431,8 @@ class Stack:
             self.out.say(f"warning: {svc.command} is not installed; {svc.name} is skipped "
                          f"(pip install -e {svc.package_dir})")
         busy = [f"{name} {port}" for name, port in self.ports.items()
-                if (name == GATEWAY or self.running(name)) and port_in_use(port, self._host(name))]
+                if (name == GATEWAY or self.running(name) or self._simulated(name))
+                and port_in_use(port, self._host(name))]
         if busy:
             raise StackError(f"Port(s) already in use: {', '.join(busy)}. Is another `atlas run` "
                              "running? Stop it, or choose ports with ATLAS_GATEWAY_PORT / "
@@ -429,7 +441,12 @@ class Stack:
         shutil.rmtree(self.var_dir / "prometheus", ignore_errors=True)  # multiprocess metrics
         self.logs_dir.mkdir(parents=True, exist_ok=True)
 
+    def _simulated(self, name: str) -> bool:
+        return name == SIMULATOR and self.running("outbound") and find_cli("atlas-wa-simulator") is not None
+
     def _host(self, name: str) -> str:
+        if name == SIMULATOR:
+            return LOCALHOST
         if name == GATEWAY:
             return self.env.get("ATLAS_GATEWAY_HOST") or LOCALHOST
         svc = next(s for s in SERVICES if s.name == name)
@@ -481,6 +498,12 @@ class Stack:
             cli = find_cli(svc.command) or svc.command
             self._spawn(svc.name, [cli, "serve"], health_url=f"{self.service_url(svc.name)}/healthz")
             self._spawn(f"{svc.name}-worker", [cli, "worker"])
+        if self._simulated(SIMULATOR):
+            port = self.ports[SIMULATOR]
+            webhook = f"{self.service_url('outbound')}/api/v1/webhooks/whatsapp/status"
+            self._spawn(SIMULATOR, [find_cli("atlas-wa-simulator") or "atlas-wa-simulator",
+                                    "--port", str(port), "--webhook-url", webhook],
+                        health_url=f"http://{LOCALHOST}:{port}/healthz")
 
     def wait_healthy(self, timeout: float | None = None) -> None:
         """Until every HTTP process answers ``/healthz`` 200; any death or the deadline raises."""
@@ -665,7 +688,9 @@ def png_bytes(seed: int, width: int = 64, height: int = 48) -> bytes:
                 + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
 
     r, g, b = (seed * 67) % 256, (seed * 131 + 40) % 256, (seed * 29 + 90) % 256
-    rows = b"".join(b"\x00" + bytes((r, (g + y) % 256, b)) * width for y in range(height))
+    tag = (seed % 2**48).to_bytes(6, "big")  # the first two pixels: a different image for every seed
+    rows = b"".join(b"\x00" + (tag if y == 0 else bytes((r, g, b)) * 2)
+                    + bytes((r, (g + y) % 256, b)) * (width - 2) for y in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
             + chunk(b"IEND", b""))
@@ -678,7 +703,7 @@ def add_photos(http: Any, gateway_url: str, headers: Mapping[str, str], listing_
     ``http`` is a ``requests.Session``; ``headers`` the caller's pro headers."""
     ids = []
     for n in range(count):
-        data = png_bytes(int(uuid.uuid4()) % 10_000 + n)
+        data = png_bytes(uuid.uuid4().int % 2**48 + n)  # photos are deduplicated by hash: never reuse one
         base = f"{gateway_url}/api/v1/listings/{listing_id}/media"
         res = http.post(f"{base}/init", headers=headers, timeout=15,
                         json={"fileName": f"photo-{n + 1}.png", "contentType": "image/png",
