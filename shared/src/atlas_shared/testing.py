@@ -1,7 +1,8 @@
 """Pytest plugin for every Atlas test suite (loaded from the root conftest.py).
 
 Databases: PostgreSQL when ``ATLAS_TEST_DATABASE_URL`` is set (a fresh database per service per test
-run, migrated once, tables truncated before each test), otherwise a migrated SQLite file per test.
+run, migrated once, tables truncated before each test and the rows the migrations seeded put back),
+otherwise a migrated SQLite file per test.
 Broker: RabbitMQ when ``ATLAS_TEST_BROKER_URL`` is set, otherwise the embedded filesystem transport
 in a temporary folder. When a variable is set and its server is unreachable the run FAILS, it never
 skips (CI relies on this).
@@ -14,9 +15,10 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import MetaData, Table, create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from atlas_shared.db.migrations import upgrade
@@ -59,6 +61,7 @@ class MigratedDatabases:
         self.root = root
         self.templates: dict[str, str] = {}
         self.pg_names: list[str] = []
+        self.seeds: dict[str, list[tuple[Table, list[dict[str, Any]]]]] = {}
 
     def template(self, migrations: str) -> str:
         if migrations not in self.templates:
@@ -70,6 +73,8 @@ class MigratedDatabases:
             else:
                 url = f"sqlite:///{self.root / f'{service}-template.db'}"
             upgrade(migrations, url)
+            if not url.startswith("sqlite"):
+                self.seeds[url] = seed_rows(url)
             self.templates[migrations] = url
         return self.templates[migrations]
 
@@ -80,7 +85,7 @@ class MigratedDatabases:
             target = folder / source.name.replace("-template", "")
             shutil.copyfile(source, target)
             return f"sqlite:///{target}"
-        truncate_all(url)
+        truncate_all(url, self.seeds.get(url))
         return url
 
     def close(self) -> None:
@@ -88,12 +93,31 @@ class MigratedDatabases:
             drop_pg_database(name)
 
 
-def truncate_all(url: str) -> None:
+def seed_rows(url: str) -> list[tuple[Table, list[dict[str, Any]]]]:
+    """The rows the migrations themselves inserted (reference data), to put back after a truncate."""
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as conn:
+        found = [(table, [dict(row._mapping) for row in conn.execute(_stored_columns(table))])
+                 for name, table in metadata.tables.items() if name != "alembic_version"]
+    engine.dispose()
+    return [(table, rows) for table, rows in found if rows]
+
+
+def _stored_columns(table: Table) -> Any:
+    """Every column but the generated ones (the database computes those again on insert)."""
+    return select(*[c for c in table.columns if c.computed is None])
+
+
+def truncate_all(url: str, seeds: list[tuple[Table, list[dict[str, Any]]]] | None = None) -> None:
     engine = create_engine(url)
     names = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
     with engine.begin() as conn:
         if names:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+        for table, rows in seeds or []:
+            conn.execute(table.insert(), rows)
     engine.dispose()
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from atlas_crm.entrypoints.cli_insights import search_reindex
 from atlas_shared.cli.service import ServiceSpec
 from atlas_shared.logs import configure_logging
 from atlas_shared.platform import Platform
@@ -27,10 +28,28 @@ def build() -> Container:
 
 
 def create_http_app(container: Container) -> Flask:
+    from atlas_crm.entrypoints.http.activities.routes import blp as activities
+    from atlas_crm.entrypoints.http.appointments.routes import blp as appointments
+    from atlas_crm.entrypoints.http.consents.routes import blp as consents
+    from atlas_crm.entrypoints.http.dossiers.routes import blp as dossiers
+    from atlas_crm.entrypoints.http.insights import blueprints as insights
+    from atlas_crm.entrypoints.http.messages.routes import blp as messages
+    from atlas_crm.entrypoints.http.org_settings.routes import blp as org_settings
+    from atlas_crm.entrypoints.http.stakeholders.routes import blp as stakeholders
     return create_app(container.platform, title="Atlas CRM",
-                      description="Dossiers (cases), their pipeline, stakeholders, messages, appointments, timeline, consents, audit, search and reporting.",
-                      blueprints=[])
+                      description="Dossiers (cases), their pipeline, stakeholders, messages, appointments, "
+                                  "timeline and consents; audit trail, search, reports, dashboard and the "
+                                  "inbound WhatsApp webhook.",
+                      blueprints=[dossiers, stakeholders, messages, appointments, activities, consents,
+                                  org_settings, *insights()])
+
+
+def _subscriptions(container: Container):  # type: ignore[no-untyped-def]
+    from atlas_crm.entrypoints.consumers import subscriptions
+    from atlas_crm.entrypoints.consumers_insights import subscriptions as insights
+    return subscriptions() + insights()
 
 
 SPEC = ServiceSpec(name=NAME, default_port=PORT, migrations="atlas_crm:migrations",
-                   wsgi="atlas_crm.entrypoints.wsgi:create_app()", build=build)
+                   wsgi="atlas_crm.entrypoints.wsgi:create_app()", build=build, subscriptions=_subscriptions,
+                   commands=[search_reindex])

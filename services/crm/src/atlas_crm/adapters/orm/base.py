@@ -1,4 +1,4 @@
-"""Tables owned by the crm service (its own database)."""
+"""The crm service's metadata (naming convention shared with the platform tables)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,114 @@
+"""Leads, funnel, outcomes and time spent in each status, read from dossiers and their status history."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, exists, func, null, select
+from sqlalchemy.orm import aliased
+
+from atlas_crm.adapters.orm import Appointment, Dossier, ListingProjection, Message, StatusHistory
+from atlas_crm.adapters.reporting.scope import Queries
+from atlas_crm.domain import kpis
+from atlas_crm.domain.messaging import OUTBOUND
+
+
+class PipelineQueries(Queries):
+    def leads(self, period: str) -> list[tuple[str, str, int]]:
+        """(period start, source, dossiers created)."""
+        bucket = self.period(Dossier.created_at, period).label("bucket")
+        stmt = self.dossier_filters(select(bucket, Dossier.source, func.count())
+                                    .where(self.during(Dossier.created_at))).group_by(bucket, Dossier.source)
+        return [(str(b), s, n) for b, s, n in self.session.execute(stmt)]
+
+    def cohort_facts(self, answers: bool = True) -> list[dict[str, Any]]:
+        """One row per dossier created in the range: assignee, creation, first outbound message after it
+        (None: never answered; not looked up without ``answers``), how far it went along kpis.CHAIN per
+        its status history or a booked appointment (0: not past created), and whether it was ever lost."""
+        chain = tuple(code for _, codes in kpis.CHAIN for code in codes)
+        position = case(*((StatusHistory.to_status.in_(codes), i)
+                          for i, (_, codes) in enumerate(kpis.CHAIN, 1)), else_=0)
+        furthest = (select(func.max(position)).where(StatusHistory.dossier_id == Dossier.id,
+                                                     StatusHistory.to_status.in_(chain))
+                    .correlate(Dossier).scalar_subquery())
+        booked = exists(select(Appointment.id).where(Appointment.dossier_id == Dossier.id,
+                                                     Appointment.status != kpis.APPOINTMENT_CANCELLED))
+        first_out = (select(func.min(Message.occurred_at)).where(
+            Message.dossier_id == Dossier.id, Message.direction == OUTBOUND, Message.deleted_at.is_(None),
+            Message.occurred_at >= Dossier.created_at).correlate(Dossier).scalar_subquery()) if answers \
+            else null()
+        stmt = self.dossier_filters(select(Dossier.assigned_to, Dossier.created_at, first_out, furthest,
+                                           booked, self.entered(kpis.LOST))
+                                    .where(self.during(Dossier.created_at)))
+        return [{"assignedTo": a, "createdAt": c, "firstOutboundAt": f, "lost": bool(lost),
+                 "furthest": max(top or 0, kpis.APPOINTMENT_STAGE if has_visit else 0)}
+                for a, c, f, top, has_visit, lost in self.session.execute(stmt)]
+
+    def status_entries(self) -> list[tuple[str, int]]:
+        """(status, dossiers that entered it during the range): the flow through each status."""
+        moves = select(StatusHistory.to_status, func.count(func.distinct(StatusHistory.dossier_id))).where(
+            self.during(StatusHistory.occurred_at), StatusHistory.from_status.is_not(None))
+        stmt = self.narrow(moves, StatusHistory.dossier_id)
+        stmt = stmt.group_by(StatusHistory.to_status).order_by(StatusHistory.to_status)
+        return [(s, n) for s, n in self.session.execute(stmt)]
+
+    def _outcome_columns(self) -> list[Any]:
+        return [func.count().label("leads"),
+                func.sum(case((self.entered(kpis.WON), 1), else_=0)).label("won"),
+                func.sum(case((self.entered(kpis.LOST), 1), else_=0)).label("lost")]
+
+    def outcomes_by_source(self) -> list[tuple[str, int, int, int]]:
+        """(source, leads created in the range, of which reached won, reached lost)."""
+        stmt = self.dossier_filters(select(Dossier.source, *self._outcome_columns())
+                                    .where(self.during(Dossier.created_at)))
+        stmt = stmt.group_by(Dossier.source).order_by(func.count().desc(), Dossier.source)
+        return [(s, n, int(w or 0), int(lo or 0)) for s, n, w, lo in self.session.execute(stmt)]
+
+    def outcomes_by_listing(self, limit: int) -> list[dict[str, Any]]:
+        """Per listing (most leads first): leads, won, lost, visits booked in the range, listing facts."""
+        stmt = self.dossier_filters(select(Dossier.annonce_id, *self._outcome_columns()).where(
+            self.during(Dossier.created_at), Dossier.annonce_id.is_not(None)))
+        stmt = stmt.group_by(Dossier.annonce_id).order_by(func.count().desc(), Dossier.annonce_id)
+        stmt = stmt.limit(limit)
+        rows = [{"listingId": a, "leads": n, "won": int(w or 0), "lost": int(lo or 0)}
+                for a, n, w, lo in self.session.execute(stmt)]
+        ids = [r["listingId"] for r in rows]
+        visits, listings = self._visits(ids), self._listings(ids)
+        return [{**r, "visits": visits.get(r["listingId"], 0), **listings.get(r["listingId"], {})}
+                for r in rows]
+
+    def _visits(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        listing = func.coalesce(Appointment.annonce_id, Dossier.annonce_id)
+        stmt = (select(listing, func.count()).join(Dossier, Dossier.id == Appointment.dossier_id)
+                .where(listing.in_(ids), self.during(Appointment.starts_at),
+                       Appointment.status != kpis.APPOINTMENT_CANCELLED))
+        return dict(self.session.execute(self.dossier_filters(stmt).group_by(listing)).all()) if ids else {}
+
+    def _listings(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+        if not ids:
+            return {}
+        rows = self.session.scalars(select(ListingProjection).where(ListingProjection.id.in_(ids)))
+        return {p.id: {"title": p.title, "status": p.status, "city": p.city, "zone": p.zone} for p in rows}
+
+    def stays(self) -> list[tuple[str, datetime, datetime]]:
+        """(status, entered, left) of every stay in a status that ended during the range: each move in
+        the range closes the stay begun by the dossier's previous move (or its creation)."""
+        earlier = aliased(StatusHistory)
+        entered = (select(func.max(earlier.occurred_at)).where(
+            earlier.dossier_id == StatusHistory.dossier_id,
+            earlier.dossier_version < StatusHistory.dossier_version)
+            .correlate(StatusHistory).scalar_subquery())
+        moves = select(StatusHistory.from_status, entered, StatusHistory.occurred_at).where(
+            self.during(StatusHistory.occurred_at), StatusHistory.from_status.is_not(None))
+        stmt = self.narrow(moves, StatusHistory.dossier_id)
+        return [(s, e, left) for s, e, left in self.session.execute(stmt) if e is not None]
+
+    def closures(self) -> list[tuple[str, datetime, datetime]]:
+        """(won or lost status, dossier created, closed) of every closing during the range."""
+        stmt = (select(StatusHistory.to_status, Dossier.created_at, StatusHistory.occurred_at)
+                .join(Dossier, Dossier.id == StatusHistory.dossier_id)
+                .where(self.during(StatusHistory.occurred_at),
+                       StatusHistory.to_status.in_(kpis.WON + kpis.LOST)))
+        return [(s, c, o) for s, c, o in self.session.execute(self.dossier_filters(stmt))]
