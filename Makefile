@@ -7,7 +7,7 @@ PACKAGES := shared gateway services/crm services/listings services/outbound serv
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
 .DEFAULT_GOAL := help
-.PHONY: help install run check test test-fast lint bench-gateway clean
+.PHONY: help install browser run check test test-fast lint bench-gateway clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -20,13 +20,16 @@ $(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt
 
 install: $(STAMP) ## Create .venv and install every package (editable) with pinned versions
 
+browser: ## Install Debian's chromium for the portal page tests (no-op when present)
+	bash scripts/install-browser.sh
+
 run: install ## Start the whole stack (gateway, five services, relays, consumers) with embedded defaults
 	$(BIN)/atlas run
 
 check: install ## Start the stack, run a smoke test through the gateway, stop
 	$(BIN)/atlas run --check
 
-test: install ## Run the whole test suite (PostgreSQL/RabbitMQ when ATLAS_TEST_DATABASE_URL/ATLAS_TEST_BROKER_URL are set)
+test: install browser ## Run the whole test suite (PostgreSQL/RabbitMQ when ATLAS_TEST_DATABASE_URL/ATLAS_TEST_BROKER_URL are set)
 	$(BIN)/python -m pytest -q
 
 test-fast: install ## Run the suite without the multi-process end-to-end and reliability tests

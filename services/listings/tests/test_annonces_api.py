@@ -51,9 +51,12 @@ def test_bad_phone_is_a_validation_error(client):
     assert res.status_code == 400 and "contactPhone" in res.json["details"]
 
 
-def test_workflow_publish_suspend_republish_archive(client):
+def test_workflow_publish_suspend_republish_archive(client, add_photos):
     annonce = create(client).json
     url = f"/api/v1/annonces/{annonce['id']}"
+    no_photos = client.put(url, json={"status": "ANN_PUBLISHED"}, headers=A)
+    assert no_photos.status_code == 400 and "photos" in no_photos.json["details"]
+    add_photos(annonce["id"], A)
     published = client.put(url, json={"status": "ANN_PUBLISHED"}, headers=A).json
     assert published["status"] == "ANN_PUBLISHED" and published["publishedAt"]
     assert client.put(url, json={"status": "ANN_DRAFT"}, headers=A).status_code == 409
@@ -69,7 +72,7 @@ def test_incomplete_listing_cannot_be_published(client):
     draft = create(client, {"title": "Terrain à vendre Bouskoura", "transactionType": "TX_SALE"}).json
     res = client.put(f"/api/v1/annonces/{draft['id']}", json={"status": "ANN_PUBLISHED"}, headers=A)
     assert res.status_code == 400
-    assert {"description", "price", "surfaceM2", "city"} <= set(res.json["details"])
+    assert {"description", "price", "surfaceM2", "city", "photos", "qualityScore"} <= set(res.json["details"])
     assert client.get(f"/api/v1/annonces/{draft['id']}", headers=A).json["status"] == "ANN_DRAFT"
 
 

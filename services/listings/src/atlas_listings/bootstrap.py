@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import click
 from flask import Flask
 
+from atlas_listings.adapters.storage import media_settings
 from atlas_shared.cli.service import ServiceSpec
 from atlas_shared.logs import configure_logging
 from atlas_shared.platform import Platform
@@ -24,14 +26,20 @@ class Container:
 def build() -> Container:
     settings = ServiceSettings.from_env(NAME, PORT)
     configure_logging(NAME, settings.log_level)
-    return Container(platform=Platform.build(settings))
+    platform = Platform.build(settings)
+    platform.extras["media"] = media_settings(os.environ, settings.var_dir)
+    return Container(platform=platform)
 
 
 def create_http_app(container: Container) -> Flask:
     from atlas_listings.entrypoints.http.annonces.routes import blp as annonces
+    from atlas_listings.entrypoints.http.listings.routes import blp as listings
+    from atlas_listings.entrypoints.http.media.routes import blp as media
+    from atlas_listings.entrypoints.http.moderation.routes import of_listing, queue, report_status
     return create_app(container.platform, title="Atlas listings",
-                      description="Listings (annonces): creation, publication workflow, search.",
-                      blueprints=[annonces])
+                      description="Listings (annonces): creation, photos, quality and trust, "
+                                  "publication workflow, public reports and moderation.",
+                      blueprints=[annonces, listings, media, of_listing, report_status, queue])
 
 
 def _subscriptions(container: Container):  # type: ignore[no-untyped-def]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import click
 from flask import Flask
 
+from atlas_portal.adapters.abuse import AbuseSettings, RateLimiter
 from atlas_shared.cli.service import ServiceSpec
 from atlas_shared.context import RequestContext
 from atlas_shared.logs import configure_logging
 from atlas_shared.platform import Platform
-from atlas_shared.settings import ServiceSettings
+from atlas_shared.settings import DEMO_ORG_ID, ServiceSettings
 from atlas_shared.web.app import create_app
 
 NAME, PORT = "public-portal", 8005
@@ -25,15 +28,28 @@ class Container:
 def build() -> Container:
     settings = ServiceSettings.from_env(NAME, PORT)
     configure_logging(NAME, settings.log_level)
-    return Container(platform=Platform.build(settings))
+    platform = Platform.build(settings)
+    abuse = AbuseSettings.from_env()
+    platform.extras.update(
+        abuse=abuse, limiter=RateLimiter(abuse.write_capacity, abuse.write_period),
+        platform_org_id=os.environ.get("ATLAS_PLATFORM_ORG_ID") or DEMO_ORG_ID,
+        # The listings service's local photo store (ATLAS_MEDIA_DIR), served at /media/.
+        media_dir=Path(os.environ.get("ATLAS_MEDIA_DIR") or settings.var_dir / "media"),
+        site_url=os.environ.get("ATLAS_PUBLIC_SITE_URL", "").rstrip("/"))
+    return Container(platform=platform)
 
 
 def create_http_app(container: Container) -> Flask:
+    from atlas_portal.entrypoints.http.biz.routes import blp as biz
     from atlas_portal.entrypoints.http.listings.routes import blp as listings
-    return create_app(container.platform, title="Atlas public portal",
-                      description="Public search over published listings, served from the portal's "
-                                  "own read model (keeps working while the listings service is down).",
-                      blueprints=[listings])
+    from atlas_portal.entrypoints.web import install_pages
+    app = create_app(container.platform, title="Atlas public portal",
+                     description="Public search over published listings, served from the portal's "
+                                 "own read model (keeps working while the listings service is down); "
+                                 "contact, report and Biz demo forms; the public web pages.",
+                     blueprints=[listings, biz])
+    install_pages(app)
+    return app
 
 
 def _subscriptions(container: Container):  # type: ignore[no-untyped-def]

@@ -29,6 +29,11 @@ STATUS_ACTIONS = {
     SUSPENDED: ("ANNONCE_SUSPENDED", "listing.suspended"),
     ARCHIVED: ("ANNONCE_ARCHIVED", "listing.archived"),
 }
+# Transition codes of the pro workflow (domain.md section 3) and the status each one reaches.
+T_PUBLISH, T_SUSPEND, T_ARCHIVE = "ANN_T_PUBLISH", "ANN_T_SUSPEND", "ANN_T_ARCHIVE"
+TRANSITION_TARGETS = {T_PUBLISH: PUBLISHED, T_SUSPEND: SUSPENDED, T_ARCHIVE: ARCHIVED}
+SUSPEND_REASONS = ("MOD_SUSPECT_FRAUD", "MOD_ILLEGAL_CONTENT", "MOD_DUPLICATE_LISTING", "MOD_OTHER")
+DEFAULT_SUSPEND_REASON = "MOD_OTHER"
 
 TITLE_LEN = (10, 120)
 DESCRIPTION_LEN = (30, 5000)
@@ -59,7 +64,7 @@ def check_transition(current: str, wanted: str) -> None:
 
 @dataclass(frozen=True)
 class ListingFacts:
-    """What publication looks at; later checks (photos, quality, trust) add their own reasons."""
+    """The fields publication requires (photos, quality and trust add their own reasons)."""
 
     title: str | None
     description: str | None

@@ -26,6 +26,10 @@ class PublicListing(Base):
         Index("ix_public_listings_visible_published", "visible", "published_at"),
         Index("ix_public_listings_visible_city_tx_price", "visible", "city_key", "tx", "price"),
         Index("ix_public_listings_visible_price", "visible", "price"),
+        # Search pages sort by recency within a city and/or a transaction type.
+        Index("ix_public_listings_visible_city_published", "visible", "city_key", "published_at"),
+        Index("ix_public_listings_visible_city_tx_published", "visible", "city_key", "tx", "published_at"),
+        Index("ix_public_listings_visible_tx_published", "visible", "tx", "published_at"),
     )
 
     listing_id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True)
@@ -51,5 +55,71 @@ class PublicListing(Base):
     lng: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     media: Mapped[list[dict[str, Any]]] = mapped_column(JsonType, default=list)
     thumbnail_url: Mapped[str | None] = mapped_column(String(500))
+    # Folded words of title, description, city and zone (domain.text.searchable). On PostgreSQL the
+    # migration adds search_vector = to_tsvector('simple', search_text), stored, with a GIN index
+    # (not mapped here: autogenerate on PostgreSQL lists both as removed; drop those lines).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    whatsapp_phone: Mapped[str | None] = mapped_column(String(32))
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ListingSlug(Base):
+    """Every slug a listing has had: an old one answers 301 to the current canonical URL."""
+
+    __tablename__ = "public_listing_slugs"
+
+    listing_id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Lead(Base):
+    """A contact request as the visitor sent it (kept here too: nothing submitted is lost)."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        Index("ix_leads_resubmission", "listing_id", "fingerprint", "submitted_at"),
+        Index("uq_leads_idempotency_key", "idempotency_key", unique=True),
+    )
+
+    lead_id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(UuidType)
+    listing_id: Mapped[uuid.UUID] = mapped_column(UuidType)
+    org_id: Mapped[uuid.UUID] = mapped_column(UuidType)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    message: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(20))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PublicReport(Base):
+    __tablename__ = "public_reports"
+    __table_args__ = (Index("ix_public_reports_resubmission", "listing_id", "fingerprint", "submitted_at"),)
+
+    report_id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True)
+    listing_id: Mapped[uuid.UUID] = mapped_column(UuidType)
+    org_id: Mapped[uuid.UUID] = mapped_column(UuidType)
+    reason_code: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DemoRequest(Base):
+    __tablename__ = "demo_requests"
+    __table_args__ = (Index("ix_demo_requests_resubmission", "fingerprint", "submitted_at"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    company: Mapped[str | None] = mapped_column(String(200))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

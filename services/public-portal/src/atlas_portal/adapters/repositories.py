@@ -1,20 +1,27 @@
-"""Read-model queries for public search."""
+"""Read-model queries for public search, pages and the contact forms' resubmission checks."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 
-from atlas_shared.db.repository import Page, Repository, paginate
-
-from atlas_portal.adapters.orm import PublicListing
+from atlas_portal.adapters.orm import DemoRequest, Lead, ListingSlug, PublicListing, PublicReport
+from atlas_portal.domain.text import place_key, query_words
+from atlas_shared.db.repository import MAX_PAGE_SIZE, Page, Repository
 
 ORDER = {
     "recent": (PublicListing.published_at.desc(), PublicListing.listing_id),
     "price_asc": (PublicListing.price.asc(), PublicListing.listing_id),
     "price_desc": (PublicListing.price.desc(), PublicListing.listing_id),
 }
+SUMMARY = (PublicListing.listing_id, PublicListing.slug, PublicListing.tx, PublicListing.title,
+           PublicListing.price, PublicListing.currency, PublicListing.city, PublicListing.zone,
+           PublicListing.surface_m2, PublicListing.rooms, PublicListing.thumbnail_url)
+BOUNDS = (("price_min", PublicListing.price, ">="), ("price_max", PublicListing.price, "<="),
+          ("rooms_min", PublicListing.rooms, ">="), ("surface_min", PublicListing.surface_m2, ">="),
+          ("surface_max", PublicListing.surface_m2, "<="))
 
 
 class PublicListingRepository(Repository[PublicListing]):
@@ -22,30 +29,77 @@ class PublicListingRepository(Repository[PublicListing]):
     label = "Listing"
     not_found_code = "LISTING_NOT_FOUND"
 
-    def visible(self, listing_id: Any) -> PublicListing | None:
-        found = self.find(listing_id)
+    def visible(self, listing_id: Any, *, for_update: bool = False) -> PublicListing | None:
+        found = self.find(listing_id, for_update=for_update)
         return found if found is not None and found.visible else None
 
-    def search(self, f: dict[str, Any]) -> Page[PublicListing]:
-        stmt = self.select().where(PublicListing.visible.is_(True))
+    def search(self, f: dict[str, Any]) -> Page[Any]:
+        """A page of summary rows (only the columns a result card shows, no ORM entities: this is
+        the hottest public query) and the total."""
+        stmt = self.search_statement(f)
+        size, page = max(1, min(f.get("size", 20), MAX_PAGE_SIZE)), max(1, f.get("page", 1))
+        total = self.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        rows = self.session.execute(stmt.limit(size).offset((page - 1) * size)).all() if total else []
+        return Page(page=page, size=size, total=total, items=rows)
+
+    def search_statement(self, f: dict[str, Any], columns: tuple[Any, ...] = SUMMARY) -> Select[Any]:
+        stmt = select(*columns).where(PublicListing.visible == True)  # noqa: E712 - matches the indexes
         if f.get("tx"):
             stmt = stmt.where(PublicListing.tx == f["tx"])
         if f.get("city"):
-            stmt = stmt.where(PublicListing.city_key == key(f["city"]))
+            stmt = stmt.where(PublicListing.city_key == place_key(f["city"]))
         if f.get("zone"):
-            stmt = stmt.where(PublicListing.zone_key == key(f["zone"]))
-        bounds = (("price_min", PublicListing.price, ">="), ("price_max", PublicListing.price, "<="),
-                  ("rooms_min", PublicListing.rooms, ">="), ("surface_min", PublicListing.surface_m2, ">="))
-        for name, column, op in bounds:
+            stmt = stmt.where(PublicListing.zone_key == place_key(f["zone"]))
+        for name, column, op in BOUNDS:
             if f.get(name) is not None:
                 stmt = stmt.where(column >= f[name] if op == ">=" else column <= f[name])
-        if f.get("q"):
-            like = f"%{f['q'].strip()}%"
-            stmt = stmt.where(or_(PublicListing.title.ilike(like), PublicListing.description.ilike(like),
-                                  PublicListing.city.ilike(like), PublicListing.zone.ilike(like)))
-        stmt = stmt.order_by(*ORDER[f.get("sort") or "recent"])
-        return paginate(self.session, stmt, f.get("page", 1), f.get("size", 20))
+        stmt = self._text(stmt, query_words(f.get("q")))
+        return stmt.order_by(*ORDER[f.get("sort") or "recent"])
+
+    def _text(self, stmt: Select[Any], found: list[str]) -> Select[Any]:
+        """Every searched word must start a word of the listing (prefix match, accents folded):
+        PostgreSQL full text over the GIN index, an equivalent LIKE on SQLite."""
+        if not found:
+            return stmt
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = " & ".join(f"{word}:*" for word in found)  # words are [a-z0-9]+ only
+            return stmt.where(text("public_listings.search_vector @@ to_tsquery('simple', :tsquery)")
+                              .bindparams(tsquery=query))
+        column = PublicListing.search_text
+        clauses: list[ColumnElement[bool]] = [or_(column.like(f"{word}%"), column.like(f"% {word}%"))
+                                              for word in found]
+        return stmt.where(and_(*clauses))
+
+    def recent(self, limit: int) -> list[Any]:
+        stmt = (select(*SUMMARY).where(PublicListing.visible == True)  # noqa: E712
+                .order_by(*ORDER["recent"]).limit(limit))
+        return list(self.session.execute(stmt))
+
+    def sitemap(self, limit: int = 50_000) -> list[tuple[Any, str, datetime]]:
+        stmt = (select(PublicListing.listing_id, PublicListing.slug, PublicListing.updated_at)
+                .where(PublicListing.visible == True)  # noqa: E712
+                .order_by(PublicListing.published_at.desc()).limit(limit))
+        return [tuple(row) for row in self.session.execute(stmt)]  # type: ignore[misc]
+
+    def had_slug(self, listing_id: Any, slug: str) -> bool:
+        return self.session.get(ListingSlug, (listing_id, slug)) is not None
 
 
-def key(text: str | None) -> str | None:
-    return text.strip().lower() if text else None
+def lead_by_key(session: Any, idempotency_key: str) -> Lead | None:
+    return session.scalar(select(Lead).where(Lead.idempotency_key == idempotency_key))
+
+
+def recent_lead(session: Any, listing_id: Any, fingerprint: str, since: datetime) -> Lead | None:
+    return session.scalar(select(Lead).where(Lead.listing_id == listing_id, Lead.fingerprint == fingerprint,
+                                             Lead.submitted_at >= since).limit(1))
+
+
+def recent_report(session: Any, listing_id: Any, fingerprint: str, since: datetime) -> PublicReport | None:
+    return session.scalar(select(PublicReport).where(
+        PublicReport.listing_id == listing_id, PublicReport.fingerprint == fingerprint,
+        PublicReport.submitted_at >= since).limit(1))
+
+
+def recent_demo_request(session: Any, fingerprint: str, since: datetime) -> DemoRequest | None:
+    return session.scalar(select(DemoRequest).where(DemoRequest.fingerprint == fingerprint,
+                                                    DemoRequest.submitted_at >= since).limit(1))

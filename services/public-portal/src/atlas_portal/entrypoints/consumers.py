@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from atlas_shared.messaging.consumer import Subscription
-
 from atlas_portal.service_layer.read_model import LISTING_EVENTS, apply_listing_event
+from atlas_shared.messaging.consumer import Subscription
 
 
 def subscriptions() -> list[Subscription]:

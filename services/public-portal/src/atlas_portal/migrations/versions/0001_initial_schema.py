@@ -4,11 +4,12 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-27 00:36:14.484515
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
 import atlas_shared.db.types
 from atlas_shared.db.migrations import create_platform_tables_v1, drop_platform_tables_v1
-from sqlalchemy.dialects import postgresql
 
 revision = '0001'
 down_revision = None

@@ -5,12 +5,15 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from atlas_listings.entrypoints.http.annonces.schemas import (
+    AnnonceCreateSchema,
+    AnnonceQuery,
+    AnnonceSchema,
+    AnnonceUpdateSchema,
+)
+from atlas_listings.service_layer import annonces, listings
 from atlas_shared.web.app import current_platform, request_ctx
 from atlas_shared.web.schemas import page_body, page_of
-
-from atlas_listings.entrypoints.http.annonces.schemas import (AnnonceCreateSchema, AnnonceQuery,
-                                                              AnnonceSchema, AnnonceUpdateSchema)
-from atlas_listings.service_layer import annonces
 
 blp = Blueprint("annonces", __name__, url_prefix="/api/v1/annonces",
                 description="Listings (annonces) of the caller's organisation")
@@ -27,7 +30,7 @@ class Annonces(MethodView):
     def get(self, query):  # type: ignore[no-untyped-def]
         """List listings, filtered, paginated and sorted (sort: createdAt, updatedAt, price,
         publishedAt, title, surfaceM2; '-' for descending)."""
-        return page_body(annonces.list_annonces(_uow(read_only=True), query))
+        return page_body(listings.list_listings(_uow(read_only=True), query))
 
     @blp.arguments(AnnonceCreateSchema)
     @blp.response(201, AnnonceSchema)

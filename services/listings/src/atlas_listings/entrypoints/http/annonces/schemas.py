@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from atlas_shared.web.schemas import BodySchema, PageQuery
-
 from atlas_listings.domain import annonce as rules
+from atlas_shared.web.schemas import BodySchema, PageQuery
 
 _title = validate.Length(*rules.TITLE_LEN)
 _description = validate.Length(*rules.DESCRIPTION_LEN)
@@ -43,6 +42,20 @@ class AnnonceUpdateSchema(AnnonceWriteSchema):
         "description": "Move along ANN_DRAFT→ANN_PUBLISHED→ANN_SUSPENDED→ANN_PUBLISHED, any→ANN_ARCHIVED"})
 
 
+class MediaSchema(Schema):
+    id = fields.String()
+    url = fields.String(allow_none=True)
+    thumbnailUrl = fields.String(allow_none=True)
+    contentType = fields.String()
+    size = fields.Integer(allow_none=True)
+    sha256 = fields.String(allow_none=True)
+    width = fields.Integer(allow_none=True)
+    height = fields.Integer(allow_none=True)
+    fileName = fields.String()
+    sortOrder = fields.Integer()
+    primary = fields.Boolean()
+
+
 class AnnonceSchema(Schema):
     id = fields.String()
     status = fields.String()
@@ -66,6 +79,8 @@ class AnnonceSchema(Schema):
     slug = fields.String()
     qualityScore = fields.Integer()
     duplicateScore = fields.Integer()
+    suspensionReason = fields.String(allow_none=True)
+    media = fields.List(fields.Nested(MediaSchema))
     version = fields.Integer()
     publishedAt = fields.String(allow_none=True)
     createdAt = fields.String()
