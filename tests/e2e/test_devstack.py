@@ -35,6 +35,7 @@ FAKE = textwrap.dedent("""\
         sys.exit(3)
     if os.environ.get("FAKE_STUBBORN") == f"{{NAME}}-{{verb}}":
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        print(f"{{NAME}} {{verb}} ignores SIGTERM", flush=True)
     if verb == "worker":
         # a grandchild in the same process group, as gunicorn workers are
         subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
@@ -167,6 +168,11 @@ def test_a_child_ignoring_sigterm_is_killed_after_the_grace_period(fake_clis, tm
     stack = make_stack(tmp_path, services=["coop"], grace=1.0, FAKE_STUBBORN="coop-worker")
     stack.start(seed=False)
     worker = next(c for c in stack.children if c.name == "coop-worker")
+    log = stack.logs_dir / "coop-worker.log"
+    deadline = time.monotonic() + 20  # on a loaded machine the handler may not be installed yet
+    while "ignores SIGTERM" not in (log.read_text() if log.exists() else ""):
+        assert time.monotonic() < deadline, "the stubborn worker never started"
+        time.sleep(0.05)
     started = time.monotonic()
     stack.stop()
     assert time.monotonic() - started < 6
