@@ -43,7 +43,7 @@ class Event:
         return json_safe(asdict(self))
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Event":
+    def from_dict(cls, data: dict[str, Any]) -> Event:
         missing = {"id", "type", "payload"} - set(data)
         if missing:
             raise ValueError(f"not an Atlas event envelope, missing {sorted(missing)}")

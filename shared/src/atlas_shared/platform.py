@@ -22,7 +22,7 @@ class Platform:
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, settings: ServiceSettings) -> "Platform":
+    def build(cls, settings: ServiceSettings) -> Platform:
         return cls(settings=settings, db=Database(settings.database_url),
                    broker=Broker(settings.broker_url, settings.var_dir),
                    verifier=TokenVerifier(settings.security))

@@ -59,7 +59,7 @@ class SecuritySettings:
     leeway: int = 10
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "SecuritySettings":
+    def from_env(cls, env: dict[str, str] | None = None) -> SecuritySettings:
         env = dict(os.environ if env is None else env)
         jwks = env.get("ATLAS_JWT_JWKS_URL") or None
         secret = env.get("ATLAS_JWT_SECRET") or (None if jwks else DEV_SECRET)

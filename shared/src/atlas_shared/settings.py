@@ -33,7 +33,7 @@ class ServiceSettings:
 
     @classmethod
     def from_env(cls, service: str, default_port: int,
-                 env: dict[str, str] | None = None) -> "ServiceSettings":
+                 env: dict[str, str] | None = None) -> ServiceSettings:
         env = dict(os.environ if env is None else env)
         key = service.upper().replace("-", "_")
         folder = var_dir(env)

@@ -1,4 +1,4 @@
-"""``atlas-coop``: migrate, serve, worker, dlq."""
+"""``atlas-coop``: migrate, serve, worker, dlq, mark-late, remind."""
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ class Page(Generic[T]):
     total: int
     items: Sequence[T]
 
-    def map(self, fn: Any) -> "Page[Any]":
+    def map(self, fn: Any) -> Page[Any]:
         return Page(self.page, self.size, self.total, [fn(i) for i in self.items])
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import event
-from sqlalchemy.sql import util as sql_util
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, with_loader_criteria
+from sqlalchemy.sql import util as sql_util
 
 from atlas_shared.db.types import UuidType
 

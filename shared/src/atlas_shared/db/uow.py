@@ -35,7 +35,7 @@ class UnitOfWork:
         self._after_commit: list[Callable[[], None]] = []
         self.committed = False
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self.db.session(self.ctx.org_id, tenant_bypass=self.tenant_bypass,
                                        read_only=self.read_only)
         self.committed = False

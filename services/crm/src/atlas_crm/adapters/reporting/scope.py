@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select, text
+from sqlalchemy import ColumnElement, Select, func, literal, select, text
 from sqlalchemy.orm import Session
 
 from atlas_crm.adapters.orm import Dossier, StatusHistory
@@ -63,9 +63,13 @@ class Queries:
 
     @staticmethod
     def entered(statuses: tuple[str, ...]) -> ColumnElement[bool]:
-        """Whether the dossier of the enclosing query ever entered one of these statuses (history)."""
-        return exists(select(StatusHistory.id).where(StatusHistory.dossier_id == Dossier.id,
-                                                     StatusHistory.to_status.in_(statuses)))
+        """Whether the dossier of the enclosing query ever entered one of these statuses (history).
+
+        A scalar subquery, not EXISTS: PostgreSQL may turn EXISTS into a hash of every such row of the
+        org, when one index probe per dossier of the range is what stays cheap as history grows."""
+        return (select(literal(1)).where(StatusHistory.dossier_id == Dossier.id,
+                                         StatusHistory.to_status.in_(statuses))
+                .correlate(Dossier).limit(1).scalar_subquery().is_not(None))
 
     def period(self, column: Any, period: str) -> ColumnElement[str]:
         """The UTC start of the day, ISO week (Monday) or month of a timestamp, as YYYY-MM-DD."""
