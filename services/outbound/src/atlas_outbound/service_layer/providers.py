@@ -104,3 +104,10 @@ def twilio_token(session: Any, secrets: SecretBox, account_sid: str) -> tuple[An
     row = session.scalar(select(ProviderConfig).where(ProviderConfig.channel == "SMS",
                                                       ProviderConfig.account == account_sid))
     return (row.org_id, secrets.open(row.secret_encrypted)) if row and row.secret_encrypted else None
+
+
+def twilio_auth_token(uow: UnitOfWork, secrets: SecretBox, account_sid: str) -> str | None:
+    """The auth token that signs callbacks for ``account_sid`` (a system lookup across orgs)."""
+    with uow:
+        found = twilio_token(uow.session, secrets, account_sid)
+    return found[1] if found else None

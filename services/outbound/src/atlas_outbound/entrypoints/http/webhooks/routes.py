@@ -81,10 +81,10 @@ class SmsStatus(MethodView):
         header = request.headers.get("X-Twilio-Signature")
         query = request.query_string.decode()
         url = c.settings.public_url + request.path + (f"?{query}" if query else "")
-        with current_platform().uow(RequestContext.system(actor="webhook:sms"), read_only=True,
-                                    tenant_bypass=True) as lookup:
-            found = providers.twilio_token(lookup.session, c.secrets, form.get("AccountSid", ""))
-        if found is None or not twilio_signature_ok(url, form, header, found[1]):
+        token = providers.twilio_auth_token(
+            current_platform().uow(RequestContext.system(actor="webhook:sms"), read_only=True,
+                                   tenant_bypass=True), c.secrets, form.get("AccountSid", ""))
+        if token is None or not twilio_signature_ok(url, form, header, token):
             _refuse("sms-status", missing=not header)
         report = parsing.twilio_status(form, request.args.get("messageId"))
         if report is None:
