@@ -29,7 +29,9 @@ def build() -> Container:
 
 def create_http_app(container: Container) -> Flask:
     from atlas_crm.entrypoints.http.activities.routes import blp as activities
+    from atlas_crm.entrypoints.http.admin import blueprints as admin
     from atlas_crm.entrypoints.http.appointments.routes import blp as appointments
+    from atlas_crm.entrypoints.http.b2b import blueprints as b2b
     from atlas_crm.entrypoints.http.consents.routes import blp as consents
     from atlas_crm.entrypoints.http.dossiers.routes import blp as dossiers
     from atlas_crm.entrypoints.http.insights import blueprints as insights
@@ -41,7 +43,7 @@ def create_http_app(container: Container) -> Flask:
                                   "timeline and consents; audit trail, search, reports, dashboard and the "
                                   "inbound WhatsApp webhook.",
                       blueprints=[dossiers, stakeholders, messages, appointments, activities, consents,
-                                  org_settings, *insights()])
+                                  org_settings, *insights(), *b2b(), *admin()])
 
 
 def _subscriptions(container: Container):  # type: ignore[no-untyped-def]
