@@ -7,6 +7,7 @@ from typing import Any
 
 from atlas_crm.domain import catalogue_cases as cases
 from atlas_crm.domain import catalogue_contacts as contacts
+from atlas_crm.domain import catalogue_platform as platform
 
 DICTIONARIES: dict[str, list[tuple[str, str, str, str]]] = {
     "CASE_TYPE": cases.CASE_TYPE,
@@ -23,6 +24,15 @@ DICTIONARIES: dict[str, list[tuple[str, str, str, str]]] = {
     "CONSENT_TYPE": contacts.CONSENT_TYPE,
     "CONSENT_SOURCE": contacts.CONSENT_SOURCE,
     "STAKEHOLDER_ROLE": contacts.STAKEHOLDER_ROLE,
+    "ANN_STATUS": platform.ANN_STATUS,
+    "TX_TYPE": platform.TX_TYPE,
+    "REPORT_REASON": platform.REPORT_REASON,
+    "REPORT_STATUS": platform.REPORT_STATUS,
+    "MOD_REASON": platform.MOD_REASON,
+    "DOC_TYPE": platform.DOC_TYPE,
+    "PAY_METHOD": platform.PAY_METHOD,
+    "NEED_TYPE": platform.NEED_TYPE,
+    "PLAN_TYPE": platform.PLAN_TYPE,
 }
 
 
