@@ -45,6 +45,18 @@ def update_appointment(uow: UnitOfWork, appointment_id: Any, data: dict[str, Any
         return {**appointment_view(appointment), "warnings": warnings}
 
 
+def set_appointment_status(uow: UnitOfWork, appointment_id: Any, status: str,
+                           comment: str | None = None) -> dict[str, Any]:
+    """Record what became of an appointment (done, no-show, cancelled, or scheduled again); the
+    comment goes with the change into the audit event and the timeline, not into the appointment."""
+    require_crm(uow.ctx, "change appointments")
+    with uow:
+        appointment, dossier = load_satellite(uow, AppointmentRepository, appointment_id, for_update=True)
+        warnings = change(uow, dossier, appointment, {"status": status}, note=comment)
+        uow.commit()
+        return {**appointment_view(appointment), "warnings": warnings}
+
+
 def delete_appointment(uow: UnitOfWork, appointment_id: Any) -> None:
     require_crm(uow.ctx, "delete appointments")
     with uow:
@@ -75,8 +87,10 @@ def schedule(uow: UnitOfWork, dossier: Dossier, data: dict[str, Any], *, default
     return appointment, warnings
 
 
-def change(uow: UnitOfWork, dossier: Dossier, appointment: Appointment, data: dict[str, Any]) -> Warnings:
-    """Update an appointment (no commit). Moving the start without an end keeps the duration."""
+def change(uow: UnitOfWork, dossier: Dossier, appointment: Appointment, data: dict[str, Any], *,
+           note: str | None = None) -> Warnings:
+    """Update an appointment (no commit). Moving the start without an end keeps the duration;
+    ``note`` is a comment on this change (audit context and timeline)."""
     before = appointment_view(appointment)
     base = {key: getattr(appointment, column) for key, column in COLUMNS.items()}
     if data.get("startsAt") is not None and data.get("endsAt") is None:
@@ -91,11 +105,12 @@ def change(uow: UnitOfWork, dossier: Dossier, appointment: Appointment, data: di
     appointment.updated_at = utcnow()
     after = appointment_view(appointment)
     uow.audit("UPDATE", "APPOINTMENT", appointment.id, before=before, after=after,
-              parent=("DOSSIER", dossier.id))
+              parent=("DOSSIER", dossier.id), extra={"comment": note} if note else None)
     what = f"{appointment.type} now {appointment.status}" if after["status"] != before["status"] else \
         f"{appointment.type} updated ({after['startsAt']})"
+    details = {"before": before, "after": after, **({"comment": note} if note else {})}
     timeline.log(uow, dossier, "ACT_APPOINTMENT_LOG", what, related=("APPOINTMENT", appointment.id),
-                 details={"before": before, "after": after})
+                 details=details)
     return warnings
 
 

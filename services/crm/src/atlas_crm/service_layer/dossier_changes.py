@@ -31,17 +31,25 @@ def update_dossier(uow: UnitOfWork, dossier_id: Any, data: dict[str, Any],
         merged = {"budget_min": dossier.budget_min, "budget_max": dossier.budget_max, **values}
         errors.update(rules.budget_problems(merged["budget_min"], merged["budget_max"]))
         normalise.raise_if(errors)
-        previous = dossier.assigned_to
-        if values.get("assigned_to", previous) != previous:
-            require_role(uow.ctx, MANAGERS, action="assign dossiers")
-        before = dossier_view(dossier)
-        for column, value in values.items():
-            setattr(dossier, column, value)
-        if dossier_view(dossier) != before:
-            dossier.version, dossier.updated_at = dossier.version + 1, utcnow()
-            _record_update(uow, dossier, before, previous)
+        apply_changes(uow, dossier, values)
         uow.commit()
         return dossier_view(dossier)
+
+
+def apply_changes(uow: UnitOfWork, dossier: Dossier, values: dict[str, Any]) -> bool:
+    """Set checked column values on a locked dossier (no commit): a change bumps the version and is
+    audited and announced; a new assignee (MANAGER/ADMIN_ORG only) too. False when nothing changed."""
+    previous = dossier.assigned_to
+    if values.get("assigned_to", previous) != previous:
+        require_role(uow.ctx, MANAGERS, action="assign dossiers")
+    before = dossier_view(dossier)
+    for column, value in values.items():
+        setattr(dossier, column, value)
+    if dossier_view(dossier) == before:
+        return False
+    dossier.version, dossier.updated_at = dossier.version + 1, utcnow()
+    _record_update(uow, dossier, before, previous)
+    return True
 
 
 def _record_update(uow: UnitOfWork, dossier: Dossier, before: dict[str, Any], previous: str | None) -> None:

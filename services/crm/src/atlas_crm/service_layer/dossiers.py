@@ -36,18 +36,26 @@ def create_dossier(uow: UnitOfWork, data: dict[str, Any]) -> tuple[dict[str, Any
     """(dossier, created): an open twin for the same contact is returned instead of a new one."""
     require_crm(uow.ctx, "create dossiers")
     with uow:
-        scope = agent_scope(uow.ctx)
-        if scope is not None and data.get("assignedTo") not in (None, scope):
-            raise Forbidden("An agent may only create dossiers assigned to themselves.",
-                            {"requiredRoles": list(MANAGERS)})
-        dossier, created = intake(uow, {**data, "assignedTo": data.get("assignedTo") or scope})
-        if not created and not may_see(uow.ctx, dossier):
-            uow.commit()  # the submission stays on the twin's timeline
-            raise Conflict("An open dossier for this contact already exists and is assigned to someone "
-                           "else; your submission was added to its timeline.", {"dossierId": str(dossier.id)},
-                           code="DUPLICATE_DOSSIER")
+        dossier, created = open_or_create(uow, data)
         uow.commit()
         return dossier_view(dossier), created
+
+
+def open_or_create(uow: UnitOfWork, data: dict[str, Any]) -> tuple[Dossier, bool]:
+    """The creation rules of a user's request (inside the caller's ``with uow``): an agent creates for
+    themselves; a twin assigned to someone else is refused with 409 DUPLICATE_DOSSIER, the submission
+    being kept on its timeline (the one case where this commits)."""
+    scope = agent_scope(uow.ctx)
+    if scope is not None and data.get("assignedTo") not in (None, scope):
+        raise Forbidden("An agent may only create dossiers assigned to themselves.",
+                        {"requiredRoles": list(MANAGERS)})
+    dossier, created = intake(uow, {**data, "assignedTo": data.get("assignedTo") or scope})
+    if not created and not may_see(uow.ctx, dossier):
+        uow.commit()  # the submission stays on the twin's timeline
+        raise Conflict("An open dossier for this contact already exists and is assigned to someone "
+                       "else; your submission was added to its timeline.", {"dossierId": str(dossier.id)},
+                       code="DUPLICATE_DOSSIER")
+    return dossier, created
 
 
 def intake(uow: UnitOfWork, data: dict[str, Any],

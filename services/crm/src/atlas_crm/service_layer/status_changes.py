@@ -89,12 +89,16 @@ def available_transitions(uow: UnitOfWork, dossier_id: Any) -> dict[str, Any]:
     """What THIS user may do from the dossier's current status, with what each move needs."""
     require_crm(uow.ctx, "read dossiers")
     with uow:
-        dossier = load_dossier(uow, dossier_id)
-        definition = active_definition(uow.session, uow.ctx.org_id, dossier.case_type)
-        options = []
-        for t in allowed(definition, dossier.status, uow.ctx.roles):
-            codes = dictionaries(uow).active_codes(t.reason_type) if t.reason_type else []
-            options.append({**describe(t), "reasonCodes": codes})
-        return {"dossierId": str(dossier.id), "caseType": dossier.case_type, "status": dossier.status,
-                "terminal": definition.is_terminal(dossier.status), "workflowVersion": definition.version,
-                "transitions": options}
+        return transition_options(uow, load_dossier(uow, dossier_id))
+
+
+def transition_options(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
+    """``available_transitions`` of a dossier already loaded (no transaction of its own)."""
+    definition = active_definition(uow.session, uow.ctx.org_id, dossier.case_type)
+    options = []
+    for t in allowed(definition, dossier.status, uow.ctx.roles):
+        codes = dictionaries(uow).active_codes(t.reason_type) if t.reason_type else []
+        options.append({**describe(t), "reasonCodes": codes})
+    return {"dossierId": str(dossier.id), "caseType": dossier.case_type, "status": dossier.status,
+            "terminal": definition.is_terminal(dossier.status), "workflowVersion": definition.version,
+            "transitions": options}

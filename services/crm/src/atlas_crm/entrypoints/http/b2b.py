@@ -7,4 +7,6 @@ from flask_smorest import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
-    return []
+    from atlas_crm.entrypoints.http.b2b_demo_reports.routes import blp as b2b_demo_reports
+    from atlas_crm.entrypoints.http.cases.routes import blp as cases
+    return [cases, b2b_demo_reports]

@@ -7,8 +7,10 @@ from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.appointments.schemas import (
     AppointmentCreateSchema,
+    AppointmentPatchSchema,
     AppointmentQuery,
     AppointmentSchema,
+    AppointmentStatusSchema,
     AppointmentWriteSchema,
 )
 from atlas_crm.entrypoints.http.common import uow
@@ -43,7 +45,23 @@ class AppointmentById(MethodView):
         """Update an appointment (e.g. reschedule, or set APPOINT_DONE); same overlap rule."""
         return appointments.update_appointment(uow(), appointment_id, data)
 
+    @blp.arguments(AppointmentPatchSchema)
+    @blp.response(200, AppointmentSchema)
+    def patch(self, data, appointment_id):  # type: ignore[no-untyped-def]
+        """Change some of startsAt, endsAt, location, notes, assignedTo; same rules as PUT."""
+        return appointments.update_appointment(uow(), appointment_id, data)
+
     @blp.response(204)
     def delete(self, appointment_id):  # type: ignore[no-untyped-def]
         """Delete an appointment (audited with its last state, logged on the timeline)."""
         appointments.delete_appointment(uow(), appointment_id)
+
+
+@blp.route("/<appointment_id>/status")
+class AppointmentStatus(MethodView):
+    @blp.arguments(AppointmentStatusSchema)
+    @blp.response(200, AppointmentSchema)
+    def post(self, data, appointment_id):  # type: ignore[no-untyped-def]
+        """Record the outcome: APPOINT_DONE, APPOINT_NO_SHOW, APPOINT_CANCELLED (or APPOINT_SCHEDULED
+        again); audited and logged on the case's timeline with the comment."""
+        return appointments.set_appointment_status(uow(), appointment_id, data["status"], data.get("comment"))

@@ -20,6 +20,21 @@ class AppointmentWriteSchema(BodySchema):
     comment = fields.String(validate=validate.Length(max=5000), allow_none=True)
 
 
+class AppointmentPatchSchema(BodySchema):
+    startsAt = instant()
+    endsAt = instant(metadata={"description": "After startsAt; moving startsAt alone keeps the duration"})
+    location = fields.String(validate=validate.Length(max=300), allow_none=True)
+    notes = fields.String(attribute="comment", validate=validate.Length(max=5000), allow_none=True)
+    assignedTo = fields.String(validate=validate.Length(1, 100))
+
+
+class AppointmentStatusSchema(BodySchema):
+    status = fields.String(required=True, validate=validate.OneOf(
+        ("APPOINT_DONE", "APPOINT_NO_SHOW", "APPOINT_CANCELLED", "APPOINT_SCHEDULED")))
+    comment = fields.String(validate=validate.Length(max=5000), allow_none=True,
+                            metadata={"description": "Kept with the change (audit, timeline)"})
+
+
 class AppointmentCreateSchema(AppointmentWriteSchema):
     dossierId = fields.UUID(required=True)
     type = fields.String(required=True, validate=CODE, metadata={"description": "APPOINT_TYPE code"})
