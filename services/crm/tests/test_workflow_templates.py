@@ -5,9 +5,10 @@ from sqlalchemy import select
 
 from atlas_crm.adapters.orm import WorkflowDefinitionRow
 from atlas_crm.domain.reference_catalogue import default_entries
+from atlas_crm.domain.workflow_modules import CRM_EFFECTS as KNOWN_EFFECTS
+from atlas_crm.domain.workflow_modules import CRM_GUARDS as KNOWN_GUARDS
 from atlas_crm.domain.workflow_templates import build_definitions
 from atlas_crm.migrations.frozen import load
-from atlas_crm.service_layer.workflows import KNOWN_EFFECTS, KNOWN_GUARDS
 from atlas_shared.workflow import WorkflowDefinition, problems
 
 DEFINITIONS = build_definitions()
@@ -48,6 +49,8 @@ def test_the_seed_migration_ships_exactly_these_templates():
 def test_the_migrated_database_holds_the_global_defaults(container):
     with container.platform.db.session(tenant_bypass=True) as s:
         rows = s.scalars(select(WorkflowDefinitionRow)).all()
-    assert {r.case_type for r in rows} == set(DEFINITIONS) and {r.org_id for r in rows} == {None}
+    coop = load("coop_workflow_defaults_v1.json")
+    assert {r.case_type for r in rows} == set(DEFINITIONS) | set(coop) and {r.org_id for r in rows} == {None}
     stored = {r.case_type: WorkflowDefinition.from_dict(r.definition) for r in rows}
-    assert stored == DEFINITIONS
+    assert {k: v for k, v in stored.items() if k in DEFINITIONS} == DEFINITIONS
+    assert {k: stored[k].to_dict() for k in coop} == coop

@@ -66,3 +66,45 @@ def latest_version(session: Session, org_id: uuid.UUID | str | None, case_type: 
         .where(WorkflowDefinitionRow.case_type == case_type,
                tenant_or_global(WorkflowDefinitionRow, org_id))).all()
     return max(versions, default=0)
+
+
+def entry_rows(session: Session, org_id: uuid.UUID | str, dict_type: str,
+               code: str | None = None) -> tuple[dict[str, ReferenceEntry], dict[str, ReferenceEntry]]:
+    """(global rows, this org's rows) of one dictionary, by code; one code only when given."""
+    query = select(ReferenceEntry).where(ReferenceEntry.dict_type == dict_type,
+                                         tenant_or_global(ReferenceEntry, org_id))
+    if code is not None:
+        query = query.where(ReferenceEntry.code == code)
+    globals_, own = {}, {}
+    for row in session.scalars(query):
+        (own if row.org_id is not None else globals_)[row.code] = row
+    return globals_, own
+
+
+def active_workflow_rows(session: Session, org_id: uuid.UUID | str) -> dict[str, WorkflowDefinitionRow]:
+    """The definition in force for every case type this org can see (its own latest, else global)."""
+    row = WorkflowDefinitionRow
+    rows = session.scalars(select(row).where(tenant_or_global(row, org_id))
+                           .order_by(row.case_type, row.org_id.is_(None), row.version.desc()))
+    found: dict[str, WorkflowDefinitionRow] = {}
+    for each in rows:
+        found.setdefault(each.case_type, each)
+    return found
+
+
+def workflow_versions(session: Session, org_id: uuid.UUID | str,
+                      case_type: str) -> list[WorkflowDefinitionRow]:
+    """Every version of ``case_type`` this org can see, newest first."""
+    return list(session.scalars(
+        select(WorkflowDefinitionRow)
+        .where(WorkflowDefinitionRow.case_type == case_type, tenant_or_global(WorkflowDefinitionRow, org_id))
+        .order_by(WorkflowDefinitionRow.version.desc())))
+
+
+def workflow_version(session: Session, org_id: uuid.UUID | str, case_type: str,
+                     version: int) -> WorkflowDefinitionRow | None:
+    return session.scalars(
+        select(WorkflowDefinitionRow)
+        .where(WorkflowDefinitionRow.case_type == case_type, WorkflowDefinitionRow.version == version,
+               tenant_or_global(WorkflowDefinitionRow, org_id))
+        .order_by(WorkflowDefinitionRow.org_id.is_(None)).limit(1)).first()

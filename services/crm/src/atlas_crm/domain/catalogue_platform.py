@@ -13,7 +13,8 @@ ANN_STATUS = prefixed("ANN_", [
 TX_TYPE = prefixed("TX_", [("SALE", "Vente", "بيع", "Sale"), ("RENT", "Location", "كراء", "Rent")])
 
 REPORT_REASON = prefixed("REPORT_", [
-    ("FRAUD", "Fraude ou arnaque", "احتيال", "Fraud"), ("DUPLICATE", "Annonce en double", "إعلان مكرر", "Duplicate"),
+    ("FRAUD", "Fraude ou arnaque", "احتيال", "Fraud"),
+    ("DUPLICATE", "Annonce en double", "إعلان مكرر", "Duplicate"),
     ("WRONG_INFO", "Informations incorrectes", "معلومات خاطئة", "Incorrect information"),
     ("SPAM", "Spam", "رسائل مزعجة", "Spam"), ("OTHER", "Autre", "أخرى", "Other")])
 
@@ -30,17 +31,20 @@ MOD_REASON = prefixed("MOD_", [
 DOC_TYPE = prefixed("DOC_", [
     ("PV", "Procès-verbal", "محضر", "Minutes (PV)"), ("CONTRACT", "Contrat", "عقد", "Contract"),
     ("PAYMENT_PROOF", "Preuve de paiement", "إثبات الأداء", "Payment proof"),
-    ("IDENTITY", "Pièce d'identité", "وثيقة الهوية", "Identity document"), ("OTHER", "Autre", "أخرى", "Other")])
+    ("IDENTITY", "Pièce d'identité", "وثيقة الهوية", "Identity document"),
+    ("OTHER", "Autre", "أخرى", "Other")])
 
 PAY_METHOD = prefixed("PAY_METHOD_", [
-    ("BANK_TRANSFER", "Virement bancaire", "تحويل بنكي", "Bank transfer"), ("CASH", "Espèces", "نقدا", "Cash"),
+    ("BANK_TRANSFER", "Virement bancaire", "تحويل بنكي", "Bank transfer"),
+    ("CASH", "Espèces", "نقدا", "Cash"),
     ("CARD", "Carte bancaire", "بطاقة بنكية", "Card"), ("CHECK", "Chèque", "شيك", "Cheque"),
     ("OTHER", "Autre", "أخرى", "Other")])
 
 NEED_TYPE = prefixed("NEED_TYPE_", [
     ("LEAD_MANAGEMENT", "Gestion des leads", "تدبير العملاء المحتملين", "Lead management"),
     ("LISTINGS", "Publication d'annonces", "نشر الإعلانات", "Listings publication"),
-    ("WHATSAPP", "WhatsApp", "واتساب", "WhatsApp"), ("REPORTING", "Tableaux de bord", "التقارير", "Reporting"),
+    ("WHATSAPP", "WhatsApp", "واتساب", "WhatsApp"),
+    ("REPORTING", "Tableaux de bord", "التقارير", "Reporting"),
     ("COOP", "Gestion de coopérative", "تدبير التعاونية", "Co-operative management"),
     ("OTHER", "Autre", "أخرى", "Other")])
 

@@ -17,7 +17,8 @@ NAMESPACE = uuid.UUID("6d1f4c2e-7a51-4f0e-9a63-2f0c8e1b5a10")
 reference_entries = sa.table(
     "reference_entries", sa.column("id", sa.Uuid()), sa.column("org_id", sa.Uuid()),
     sa.column("dict_type", sa.String()), sa.column("code", sa.String()), sa.column("label_fr", sa.String()),
-    sa.column("label_ar", sa.String()), sa.column("label_en", sa.String()), sa.column("sort_order", sa.Integer()),
+    sa.column("label_ar", sa.String()), sa.column("label_en", sa.String()),
+    sa.column("sort_order", sa.Integer()),
     sa.column("is_active", sa.Boolean()), sa.column("metadata", JsonType),
     sa.column("created_at", UtcDateTime()), sa.column("updated_at", UtcDateTime()))
 

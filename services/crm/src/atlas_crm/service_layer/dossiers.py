@@ -9,6 +9,7 @@ from atlas_crm.adapters.orm import Dossier, StatusHistory
 from atlas_crm.adapters.repositories import DossierRepository
 from atlas_crm.domain import dossier as rules
 from atlas_crm.domain.policies import dedupe_scope
+from atlas_crm.domain.workflow_modules import is_coop
 from atlas_crm.service_layer import normalise, org_settings, timeline
 from atlas_crm.service_layer.access import (
     MANAGERS,
@@ -88,6 +89,9 @@ def _creation_values(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
     values = edited_values(uow, data, errors)
     if problem := code_problem(uow, "CASE_TYPE", data["caseType"]):
         errors["caseType"] = [problem]
+    elif is_coop(data["caseType"]):
+        errors["caseType"] = [f"{data['caseType']} is run by the coop module (/api/v1/coop/...), "
+                              "not as a dossier."]
     errors.update(rules.budget_problems(values.get("budget_min"), values.get("budget_max")))
     normalise.raise_if(errors)
     return {"case_type": data["caseType"], "payload": {}, **values}

@@ -10,7 +10,7 @@ from atlas_crm.service_layer import b2b_demo, timeline
 from atlas_crm.service_layer.access import check_version, load_dossier, require_crm
 from atlas_crm.service_layer.codes import dictionaries
 from atlas_crm.service_layer.views import dossier_view
-from atlas_crm.service_layer.workflows import active_definition
+from atlas_crm.service_layer.workflows import definition_for
 from atlas_shared.db.types import utcnow
 from atlas_shared.db.uow import UnitOfWork
 from atlas_shared.errors import ValidationFailed
@@ -32,7 +32,7 @@ def change_status(uow: UnitOfWork, dossier_id: Any, data: dict[str, Any],
 
 def move(uow: UnitOfWork, dossier: Dossier, data: dict[str, Any]) -> list[dict[str, Any]]:
     """Check and apply one transition (no commit). Returns warnings of the effects it ran."""
-    definition = active_definition(uow.session, uow.ctx.org_id, dossier.case_type)
+    definition = definition_for(uow.session, uow.ctx.org_id, dossier)
     payload = {**(data.get("payload") or {}), **{k: data.get(k) for k in TEXT_FIELDS}}
     wanted = data.get("transitionCode") or data.get("status")
     transition = check(definition, dossier.status, str(wanted), uow.ctx.roles, payload,
@@ -94,7 +94,7 @@ def available_transitions(uow: UnitOfWork, dossier_id: Any) -> dict[str, Any]:
 
 def transition_options(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
     """``available_transitions`` of a dossier already loaded (no transaction of its own)."""
-    definition = active_definition(uow.session, uow.ctx.org_id, dossier.case_type)
+    definition = definition_for(uow.session, uow.ctx.org_id, dossier)
     options = []
     for t in allowed(definition, dossier.status, uow.ctx.roles):
         codes = dictionaries(uow).active_codes(t.reason_type) if t.reason_type else []

@@ -6,4 +6,6 @@ from flask_smorest import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
-    return []
+    from atlas_crm.entrypoints.http.reference_data.routes import blp as reference_data
+    from atlas_crm.entrypoints.http.workflows.routes import blp as workflows
+    return [reference_data, workflows]
