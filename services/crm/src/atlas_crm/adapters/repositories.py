@@ -56,12 +56,15 @@ class DossierRepository(Repository[Dossier]):
             stmt = stmt.where(Dossier.created_at <= filters["createdTo"])
         if filters.get("q"):
             like = f"%{filters['q'].strip()}%"
-            stmt = stmt.where(or_(Dossier.contact_name.ilike(like), Dossier.phone.ilike(like),
-                                  Dossier.phone_raw.ilike(like), Dossier.email.ilike(like)))
+            stmt = stmt.where(or_(*(column.ilike(like) for column in self.text_columns())))
         if assigned_to is not None:
             stmt = stmt.where(Dossier.assigned_to == assigned_to)
         stmt = apply_sort(stmt, sort, DOSSIER_SORT, "-createdAt", tiebreak=Dossier.id)
         return self.page(stmt, page, size)
+
+    def text_columns(self) -> list[Any]:
+        """What the free-text filter ``q`` looks in."""
+        return [Dossier.contact_name, Dossier.phone, Dossier.phone_raw, Dossier.email]
 
     def open_for_phone(self, phone: str, annonce_id: uuid.UUID | None, *, b2b_demo: bool) -> Dossier | None:
         """The oldest open dossier whose contact or one of whose stakeholders has this phone, in the
