@@ -8,7 +8,8 @@ URL = "/api/v1/admin/org-settings"
 
 def test_defaults_until_changed_then_audited(api):
     assert api.call("GET", URL).json == {"whatsappPhoneNumberId": None, "appointmentOverlapPolicy": "WARN",
-                                         "dedupePolicy": "PHONE_AND_LISTING", "version": 0, "updatedAt": None,
+                                         "dedupePolicy": "PHONE_AND_LISTING", "ownerCaseAccess": "MASKED",
+                                         "version": 0, "updatedAt": None,
                                          "updatedBy": None}
     res = api.call("PUT", URL, json={"whatsappPhoneNumberId": "106540352242922", "dedupePolicy": "PHONE"})
     assert res.status_code == 200

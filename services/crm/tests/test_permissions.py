@@ -2,10 +2,11 @@
 
 import pytest
 
+from atlas_crm.insights_testing import Consumers, listing
 from atlas_shared.testing import auth_headers
 
 READERS = ["ADMIN_ORG", "MANAGER"]
-DENIED = ["MODERATOR", "OWNER", "SOMETHING_ELSE"]
+DENIED = ["MODERATOR", "SOMETHING_ELSE"]
 
 
 @pytest.fixture
@@ -88,3 +89,53 @@ def test_no_role_at_all_is_403_and_org_settings_are_for_admins(api):
         assert api.call("GET", "/api/v1/admin/org-settings", api.as_(role)).status_code == 403
         assert api.call("PUT", "/api/v1/admin/org-settings", api.as_(role),
                         json={"dedupePolicy": "OFF"}).status_code == 403
+
+
+@pytest.fixture
+def owned(api, container):
+    """A listing of owner-1 (as the CRM learns it from listing events), with a dossier on it, and a
+    dossier on someone else's listing."""
+    consumers = Consumers(container)
+    villa = listing(api.org, title="Villa Anfa", ownerUserId="owner-1")
+    other = listing(api.org, title="Riad", ownerUserId="owner-2")
+    for snap in (villa, other):
+        consumers.event("listing.published", snap, api.org)
+    on_villa = api.dossier(contactName="Samir El Alaoui", phone="0611111111", email="samir@example.ma",
+                           annonceId=villa["id"], payload={"utm": "fb"})
+    on_riad = api.dossier(contactName="Nadia", phone="0622222222", annonceId=other["id"])
+    return on_villa, on_riad
+
+
+def test_an_owner_reads_the_dossiers_on_their_listings_without_the_leads_contact(api, owned):
+    on_villa, on_riad = owned
+    owner = api.as_("OWNER", "owner-1")
+    listed = api.call("GET", "/api/v1/dossiers", owner).json
+    assert [d["id"] for d in listed["items"]] == [on_villa["id"]]
+    seen = api.call("GET", f"/api/v1/dossiers/{on_villa['id']}", owner).json
+    assert (seen["contactName"], seen["phone"], seen["email"], seen["payload"]) == ("S. E. A.", None, None, {})
+    assert seen["contactMasked"] is True and seen["status"] == on_villa["status"]
+    assert api.call("GET", f"/api/v1/dossiers/{on_villa['id']}/status-history", owner).status_code == 200
+    res = api.call("GET", f"/api/v1/dossiers/{on_riad['id']}", owner)
+    assert res.status_code == 404 and res.json["code"] == "CASE_NOT_FOUND"
+    assert api.call("GET", "/api/v1/dossiers", owner, query_string={"phone": "0611111111"}).status_code == 403
+    for method, path, body in endpoints(on_villa["id"]):
+        if path.endswith(on_villa["id"]) and method == "GET" or path.endswith("status-history"):
+            continue
+        res = api.call(method, path, owner, json=body)
+        assert res.status_code == 403 and res.json["code"] == "FORBIDDEN", (method, path)
+    assert api.call("POST", "/api/v1/dossiers", owner, json={"contactName": "x"}).status_code == 403
+
+
+def test_what_an_owner_sees_is_the_organisations_choice(api, owned):
+    on_villa, _ = owned
+    owner = api.as_("OWNER", "owner-1")
+    assert api.call("PUT", "/api/v1/admin/org-settings", json={"ownerCaseAccess": "FULL"}).json[
+        "ownerCaseAccess"] == "FULL"
+    full = api.call("GET", f"/api/v1/dossiers/{on_villa['id']}", owner).json
+    assert full["phone"] == "+212611111111" and "contactMasked" not in full
+    api.call("PUT", "/api/v1/admin/org-settings", json={"ownerCaseAccess": "NONE"})
+    for path in ("/api/v1/dossiers", f"/api/v1/dossiers/{on_villa['id']}"):
+        res = api.call("GET", path, owner)
+        assert res.status_code == 403 and res.json["code"] == "FORBIDDEN"
+    bad = api.call("PUT", "/api/v1/admin/org-settings", json={"ownerCaseAccess": "SOME"})
+    assert bad.status_code == 400 and "ownerCaseAccess" in bad.json["details"]

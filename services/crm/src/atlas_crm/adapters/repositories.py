@@ -16,6 +16,7 @@ from atlas_crm.adapters.orm import (
     Dossier,
     DossierAlias,
     LeadIntake,
+    ListingProjection,
     Message,
     Stakeholder,
     StatusHistory,
@@ -43,8 +44,10 @@ class DossierRepository(Repository[Dossier]):
         return found
 
     def search(self, filters: dict[str, Any], page: int, size: int, sort: str | None,
-               assigned_to: str | None = None) -> Page[Dossier]:
+               assigned_to: str | None = None, owner: str | None = None) -> Page[Dossier]:
         stmt: Select[Any] = self.select()
+        if owner is not None:
+            stmt = stmt.where(Dossier.annonce_id.in_(self._listings_of(owner)))
         equal = {"status": Dossier.status, "caseType": Dossier.case_type, "source": Dossier.source,
                  "assignedTo": Dossier.assigned_to, "annonceId": Dossier.annonce_id, "phone": Dossier.phone}
         for key, column in equal.items():
@@ -61,6 +64,17 @@ class DossierRepository(Repository[Dossier]):
             stmt = stmt.where(Dossier.assigned_to == assigned_to)
         stmt = apply_sort(stmt, sort, DOSSIER_SORT, "-createdAt", tiebreak=Dossier.id)
         return self.page(stmt, page, size)
+
+    def on_listing_of(self, dossier: Dossier, owner: str) -> bool:
+        """Is the dossier about one of ``owner``'s listings (as the CRM knows them from listing events)?"""
+        if dossier.annonce_id is None:
+            return False
+        return self.session.scalar(select(ListingProjection.id).where(
+            ListingProjection.id == dossier.annonce_id, ListingProjection.owner_user_id == owner)) is not None
+
+    @staticmethod
+    def _listings_of(owner: str) -> Select[Any]:
+        return select(ListingProjection.id).where(ListingProjection.owner_user_id == owner)
 
     def text_columns(self) -> list[Any]:
         """What the free-text filter ``q`` looks in."""

@@ -14,3 +14,10 @@ def budget_problems(budget_min: Decimal | None, budget_max: Decimal | None) -> d
     if budget_min is not None and budget_max is not None and budget_min > budget_max:
         return {"budgetMax": ["Must be greater than or equal to budgetMin."]}
     return {}
+
+
+def initials(name: str | None) -> str | None:
+    """"Samir El Alaoui" -> "S. E. A.": who the lead is, without their identity."""
+    if not name:
+        return name
+    return " ".join(f"{part[0].upper()}." for part in name.split() if part[0].isalpha()) or "…"

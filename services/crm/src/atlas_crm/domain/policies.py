@@ -11,8 +11,13 @@ DEDUPE_POLICIES = (PHONE_AND_LISTING, PHONE_ONLY, DEDUPE_OFF)
 WARN, BLOCK = "WARN", "BLOCK"
 OVERLAP_POLICIES = (WARN, BLOCK)
 
+# What a property OWNER sees of the dossiers on their listings: nothing, the case without the
+# lead's contact details (the agency's commercial data), or everything a reader of the dossier sees.
+OWNER_NONE, OWNER_MASKED, OWNER_FULL = "NONE", "MASKED", "FULL"
+OWNER_CASE_ACCESS = (OWNER_NONE, OWNER_MASKED, OWNER_FULL)
+
 DEFAULTS = {"whatsappPhoneNumberId": None, "appointmentOverlapPolicy": WARN,
-            "dedupePolicy": PHONE_AND_LISTING}
+            "dedupePolicy": PHONE_AND_LISTING, "ownerCaseAccess": OWNER_MASKED}
 
 
 def dedupe_scope(policy: str, phone: str | None,

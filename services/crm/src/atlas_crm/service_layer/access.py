@@ -1,30 +1,58 @@
 """Who may see and change CRM data (domain.md section 2), checked here, in the service layer.
 
 ADMIN_ORG and MANAGER work on every dossier of the org; an AGENT only on the dossiers assigned to
-them (others answer 404, as if absent, and are left out of lists). MODERATOR and OWNER see no CRM
-data for now (403): the owner's view of cases linked to their listings is not built yet.
+them (others answer 404, as if absent, and are left out of lists). A property OWNER (and no CRM role)
+reads, and only reads, the dossiers on their own listings, as the org's ``ownerCaseAccess`` setting
+allows: NONE (403), MASKED (the case without the lead's contact details) or FULL; the satellites and every
+change stay 403 for them. MODERATOR sees no CRM data (403).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-from atlas_crm.adapters.orm import Dossier
+from atlas_crm.adapters.orm import Dossier, OrgSettings
 from atlas_crm.adapters.repositories import DossierRepository, SatelliteRepository
+from atlas_crm.domain.policies import OWNER_FULL, OWNER_MASKED, OWNER_NONE
 from atlas_shared.context import RequestContext
 from atlas_shared.db.repository import Page, Repository
 from atlas_shared.db.uow import UnitOfWork
-from atlas_shared.errors import PreconditionFailed
+from atlas_shared.errors import Forbidden, PreconditionFailed
 from atlas_shared.web.auth import require_role
 
 MANAGERS = ("ADMIN_ORG", "MANAGER")
 CRM_ROLES = (*MANAGERS, "AGENT")
 ADMIN = ("ADMIN_ORG",)
+OWNER = "OWNER"
 
 
 def require_crm(ctx: RequestContext, action: str) -> None:
     require_role(ctx, CRM_ROLES, action=action)
+
+
+def owner_only(ctx: RequestContext) -> bool:
+    """A property owner with no CRM role: sees dossiers through ``owner_scope``."""
+    return ctx.has_any_role(OWNER) and not ctx.has_any_role(*CRM_ROLES, "SYSTEM")
+
+
+def owner_scope(uow: UnitOfWork, action: str) -> tuple[str | None, str]:
+    """For the dossier reads an owner may make: (the owner whose listings bound what is seen, or None
+    for a CRM role; the org's owner access). A caller who is neither, or an owner where access is NONE,
+    gets 403."""
+    if not owner_only(uow.ctx):
+        require_crm(uow.ctx, action)
+        return None, OWNER_FULL
+    access = effective_owner_access(uow)
+    if access == OWNER_NONE:
+        raise Forbidden("This organisation does not show its dossiers to property owners.")
+    return uow.ctx.user_id, access
+
+
+def effective_owner_access(uow: UnitOfWork) -> str:
+    row = uow.session.get(OrgSettings, uuid.UUID(str(uow.ctx.org_id)))
+    return row.owner_case_access if row is not None else OWNER_MASKED
 
 
 def agent_scope(ctx: RequestContext) -> str | None:
@@ -39,10 +67,14 @@ def may_see(ctx: RequestContext, dossier: Dossier) -> bool:
     return scope is None or dossier.assigned_to == scope
 
 
-def load_dossier(uow: UnitOfWork, dossier_id: Any, *, for_update: bool = False) -> Dossier:
-    """The dossier (by id or alias), or 404 CASE_NOT_FOUND when absent, elsewhere or not the agent's."""
-    dossier = DossierRepository(uow.session).get(dossier_id, for_update=for_update)
-    if not may_see(uow.ctx, dossier):
+def load_dossier(uow: UnitOfWork, dossier_id: Any, *, for_update: bool = False,
+                 owner: str | None = None) -> Dossier:
+    """The dossier (by id or alias), or 404 CASE_NOT_FOUND when absent, elsewhere, not the agent's, or —
+    for ``owner`` — not on one of their listings."""
+    repo = DossierRepository(uow.session)
+    dossier = repo.get(dossier_id, for_update=for_update)
+    visible = repo.on_listing_of(dossier, owner) if owner is not None else may_see(uow.ctx, dossier)
+    if not visible:
         raise DossierRepository.not_found(f"Dossier {dossier_id} not found.", code="CASE_NOT_FOUND")
     return dossier
 

@@ -8,7 +8,7 @@ from typing import Any
 from atlas_crm.adapters.orm import Dossier, StatusHistory
 from atlas_crm.adapters.repositories import DossierRepository
 from atlas_crm.domain import dossier as rules
-from atlas_crm.domain.policies import dedupe_scope
+from atlas_crm.domain.policies import OWNER_FULL, dedupe_scope
 from atlas_crm.domain.workflow_modules import is_coop
 from atlas_crm.service_layer import normalise, org_settings, timeline
 from atlas_crm.service_layer.access import (
@@ -16,10 +16,11 @@ from atlas_crm.service_layer.access import (
     agent_scope,
     load_dossier,
     may_see,
+    owner_scope,
     require_crm,
 )
 from atlas_crm.service_layer.codes import code_problem
-from atlas_crm.service_layer.views import dossier_view, history_view
+from atlas_crm.service_layer.views import dossier_view, history_view, owner_view
 from atlas_crm.service_layer.workflows import active_definition
 from atlas_shared.db.repository import Page
 from atlas_shared.db.types import new_id, utcnow
@@ -126,26 +127,29 @@ def _insert(uow: UnitOfWork, values: dict[str, Any], dossier_id: uuid.UUID | Non
 
 
 def get_dossier(uow: UnitOfWork, dossier_id: Any) -> dict[str, Any]:
-    require_crm(uow.ctx, "read dossiers")
     with uow:
-        return dossier_view(load_dossier(uow, dossier_id))
+        owner, access = owner_scope(uow, "read dossiers")
+        return owner_view(dossier_view(load_dossier(uow, dossier_id, owner=owner)), access)
 
 
 def list_dossiers(uow: UnitOfWork, filters: dict[str, Any]) -> Page[dict[str, Any]]:
-    require_crm(uow.ctx, "read dossiers")
     errors: normalise.Errors = {}
     if filters.get("phone"):
         filters = {**filters, "phone": normalise.phone(filters["phone"], "phone", errors)[0]}
     normalise.raise_if(errors)
     with uow:
+        owner, access = owner_scope(uow, "read dossiers")
+        if owner is not None and access != OWNER_FULL and filters.get("phone"):
+            raise Forbidden("Searching by the lead's phone needs access to contact details.")
+        agent = agent_scope(uow.ctx) if owner is None else None
         page = DossierRepository(uow.session).search(filters, filters.get("page", 1), filters.get("size", 20),
-                                                     filters.get("sort"), assigned_to=agent_scope(uow.ctx))
-        return page.map(dossier_view)
+                                                     filters.get("sort"), assigned_to=agent, owner=owner)
+        return page.map(lambda d: owner_view(dossier_view(d), access))
 
 
 def status_history(uow: UnitOfWork, dossier_id: Any) -> list[dict[str, Any]]:
-    require_crm(uow.ctx, "read dossiers")
     with uow:
-        dossier = load_dossier(uow, dossier_id)
+        owner, _ = owner_scope(uow, "read dossiers")
+        dossier = load_dossier(uow, dossier_id, owner=owner)
         return [history_view(h) for h in DossierRepository(uow.session).history(dossier.id)]
 

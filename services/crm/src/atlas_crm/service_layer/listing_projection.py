@@ -46,6 +46,7 @@ def _copy(row: ListingProjection, snap: dict[str, Any], version: int) -> None:
     row.transaction_type, row.currency = snap.get("transactionType"), snap.get("currency")
     row.price = Decimal(str(snap["price"])) if snap.get("price") is not None else None
     row.city, row.zone, row.slug = snap.get("city"), snap.get("zone"), snap.get("slug")
+    row.owner_user_id = snap.get("ownerUserId")
     row.published_at = normalise.instant(snap["publishedAt"], "publishedAt", {}) \
         if snap.get("publishedAt") else None
     row.updated_at = utcnow()

@@ -19,7 +19,8 @@ from atlas_shared.errors import Conflict
 from atlas_shared.web.auth import require_role
 
 FIELDS = {"whatsappPhoneNumberId": "whatsapp_phone_number_id",
-          "appointmentOverlapPolicy": "appointment_overlap_policy", "dedupePolicy": "dedupe_policy"}
+          "appointmentOverlapPolicy": "appointment_overlap_policy", "dedupePolicy": "dedupe_policy",
+          "ownerCaseAccess": "owner_case_access"}
 
 
 def effective(session: Session, org_id: Any) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from atlas_crm.adapters.orm import (
     StatusHistory,
 )
 from atlas_crm.domain import consent as consent_rules
+from atlas_crm.domain.dossier import initials
+from atlas_crm.domain.policies import OWNER_FULL
 from atlas_shared.db.types import utcnow
 
 
@@ -44,6 +46,14 @@ def dossier_view(d: Dossier) -> dict[str, Any]:
         "lastActivityAt": ts(d.last_activity_at), "closedAt": ts(d.closed_at), "createdBy": d.created_by,
         "createdAt": ts(d.created_at), "updatedAt": ts(d.updated_at),
     }
+
+
+def owner_view(view: dict[str, Any], access: str) -> dict[str, Any]:
+    """A dossier as a property owner may see it: without the lead's contact details unless FULL."""
+    if access == OWNER_FULL:
+        return view
+    return {**view, "contactName": initials(view["contactName"]), "phone": None, "phoneRaw": None,
+            "email": None, "payload": {}, "contactMasked": True}
 
 
 def history_view(h: StatusHistory) -> dict[str, Any]:

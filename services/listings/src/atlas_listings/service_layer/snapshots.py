@@ -36,7 +36,7 @@ def view(a: Annonce, media: list[ListingMedia]) -> dict[str, Any]:
         "rooms": a.rooms, "bathrooms": a.bathrooms, "amenities": list(a.amenities or []),
         "city": a.city, "zone": a.zone, "addressText": a.address_text, "lat": _num(a.lat),
         "lng": _num(a.lng), "contactName": a.contact_name, "contactPhone": a.contact_phone,
-        "meta": a.meta or {}, "slug": a.slug, "qualityScore": a.quality_score,
+        "ownerUserId": a.owner_user_id, "meta": a.meta or {}, "slug": a.slug, "qualityScore": a.quality_score,
         "duplicateScore": a.duplicate_score, "suspensionReason": a.suspension_reason,
         "media": [media_view(m) for m in sorted(media, key=lambda m: (not m.is_primary, m.sort_order))],
         "version": a.version, "publishedAt": _ts(a.published_at),

@@ -120,6 +120,7 @@ class OrgSettings(TenantScoped, Base):
     whatsapp_phone_number_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     appointment_overlap_policy: Mapped[str] = mapped_column(String(10))
     dedupe_policy: Mapped[str] = mapped_column(String(30))
+    owner_case_access: Mapped[str] = mapped_column(String(10), default="MASKED", server_default="MASKED")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

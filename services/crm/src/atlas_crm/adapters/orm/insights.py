@@ -20,6 +20,7 @@ class ListingProjection(TenantScoped, Base):
     """What the CRM knows of a listing, from ``listing.*`` events (newest version wins)."""
 
     __tablename__ = "listing_projections"
+    __table_args__ = (Index("ix_listing_projections_owner", "org_id", "owner_user_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
@@ -31,6 +32,7 @@ class ListingProjection(TenantScoped, Base):
     city: Mapped[str | None] = mapped_column(String(120))
     zone: Mapped[str | None] = mapped_column(String(120))
     slug: Mapped[str | None] = mapped_column(String(200))
+    owner_user_id: Mapped[str | None] = mapped_column(String(100))  # the property owner's user (OWNER role)
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -83,6 +83,8 @@ class DossierSchema(Schema):
     createdBy = fields.String()
     createdAt = fields.String()
     updatedAt = fields.String()
+    contactMasked = fields.Boolean(metadata={"description": "Present (true) when a property owner reads the "
+                                                            "dossier without the lead's contact details"})
 
 
 class DossierMovedSchema(DossierSchema):
