@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from atlas_shared.settings import DEMO_ORG_ID
+from atlas_shared.testing import make_token
 
 pytestmark = pytest.mark.slow
 
@@ -92,3 +93,25 @@ def test_a_lost_case_needs_its_reason_and_stays_in_its_organisation(api):
     api.assert_error(move(api, org, case_id, "B2B_T_QUALIFY", qualificationNotes="x"), 409,
                      "TRANSITION_NOT_ALLOWED")
     api.assert_error(api.get(f"/api/v1/cases/{case_id}", org=other), 404, "CASE_NOT_FOUND")
+
+
+def test_reopening_a_qualified_case_is_for_managers_with_a_justification(api):
+    api.require("crm")
+    org = str(uuid.uuid4())
+    res = api.post("/api/v1/cases", org=org, roles="MANAGER", json={
+        "contact": {"name": "Salma Idrissi", "phone": mobile(), "company": "Idrissi Habitat"},
+        "assignedTo": "agent-7"})
+    assert res.status_code == 201, res.text[:500]
+    case_id = res.json()["id"]
+    assert move(api, org, case_id, "B2B_T_QUALIFY", qualificationNotes="3 agents").status_code == 200
+
+    agent = {"Authorization": f"Bearer {make_token([org], 'AGENT', user_id='agent-7')}", "X-Org-Id": org}
+    as_agent = api.get(f"/api/v1/cases/{case_id}/transitions", headers=agent).json()
+    assert "B2B_T_REOPEN" not in {t["code"] for t in as_agent["transitions"]}
+    as_manager = api.get(f"/api/v1/cases/{case_id}/transitions", org=org, roles="MANAGER").json()
+    assert "B2B_T_REOPEN" in {t["code"] for t in as_manager["transitions"]}
+    api.assert_error(api.post(f"/api/v1/cases/{case_id}/transitions", headers=agent, json={
+        "transitionCode": "B2B_T_REOPEN", "payload": {"reason": "erreur"}}), 403, "FORBIDDEN")
+    api.assert_error(move(api, org, case_id, "B2B_T_REOPEN"), 400, "VALIDATION_ERROR")
+    reopened = move(api, org, case_id, "B2B_T_REOPEN", reason="Qualifié trop tôt, besoin à revoir")
+    assert reopened.status_code == 200 and reopened.json()["status"] == "B2B_NEW", reopened.text[:500]
