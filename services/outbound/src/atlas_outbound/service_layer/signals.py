@@ -9,10 +9,13 @@ from typing import Any
 from atlas_outbound.adapters import repositories as repo
 from atlas_outbound.adapters.orm import Consent, ContactWindow
 from atlas_outbound.domain.statuses import channel_code
+from atlas_outbound.service_layer.cancellation import cancel_for_withdrawn_consent
 from atlas_shared.db.types import utcnow
 from atlas_shared.db.uow import UnitOfWork
 from atlas_shared.events import Event
 from atlas_shared.phones import InvalidPhone, to_e164
+
+GRANTED = "GRANTED"
 
 
 def on_consent_changed(uow: UnitOfWork, event: Event) -> bool:
@@ -38,6 +41,8 @@ def on_consent_changed(uow: UnitOfWork, event: Event) -> bool:
     row.captured_at, row.expires_at = timestamp(p.get("capturedAt")), timestamp(p.get("expiresAt"))
     row.updated_at = utcnow()
     uow.session.flush()
+    if row.status != GRANTED:
+        cancel_for_withdrawn_consent(uow, subject_type, subject_id, channel, row.consent_type, row.updated_at)
     return True
 
 

@@ -7,8 +7,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from atlas_outbound.entrypoints.http.common import container, uow
-from atlas_outbound.entrypoints.http.messages.schemas import MessageCreateSchema, MessageQuery, MessageSchema
-from atlas_outbound.service_layer import messages
+from atlas_outbound.entrypoints.http.messages.schemas import (
+    CancelSchema,
+    MessageCreateSchema,
+    MessageQuery,
+    MessageSchema,
+)
+from atlas_outbound.service_layer import cancellation, messages
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("outbound-messages", __name__, url_prefix="/api/v1/outbound/messages",
@@ -57,3 +62,14 @@ class MessageRetry(MethodView):
         letter resolved. Any other status: 409 TRANSITION_NOT_ALLOWED."""
         c = container()
         return messages.retry_message(uow(), c.settings, message_id, c.clock, c.email_ready)
+
+
+@blp.route("/<uuid:message_id>/cancel")
+class MessageCancel(MethodView):
+    @blp.arguments(CancelSchema)
+    @blp.response(200, MessageSchema)
+    def post(self, data, message_id):  # type: ignore[no-untyped-def]
+        """Cancel a message still waiting in the queue (ADMIN_ORG, MANAGER): CANCELLED, audited, reported
+        to the CRM. A message a worker is sending, or already sent, failed or cancelled: 409
+        TRANSITION_NOT_ALLOWED. Withdrawing a consent cancels the queued messages that relied on it."""
+        return cancellation.cancel_message(uow(), message_id, data.get("reason"), container().clock())

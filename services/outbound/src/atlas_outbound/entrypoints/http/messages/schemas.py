@@ -47,6 +47,11 @@ class MessageCreateSchema(BodySchema):
         return {k: str(v) if k in ("dossierId", "coopMemberId") else v for k, v in data.items()}
 
 
+class CancelSchema(BodySchema):
+    reason = fields.String(validate=validate.Length(max=500), allow_none=True,
+                           metadata={"description": "Why (kept in the audit trail)"})
+
+
 class AttemptSchema(Schema):
     number = fields.Integer()
     status = fields.String(metadata={"description": "SENT, RETRY_SCHEDULED, FAILED, DEFERRED, LOST, "
