@@ -3,7 +3,7 @@ workflow admin can show, diff and version them (frozen copy: coop_workflow_defau
 against atlas_coop's defaults by tests/integration/test_workflow_admin_contract.py)
 
 Revision ID: 0006_crm_seed_coop_workflows
-Revises: 0005_crm_seed_platform_dictionaries
+Revises: 0005_crm_seed_platform_dicts
 """
 from alembic import op
 
@@ -11,7 +11,7 @@ from atlas_crm.migrations.frozen import load
 from atlas_crm.migrations.seeding import global_workflow_rows, workflow_definitions
 
 revision = "0006_crm_seed_coop_workflows"
-down_revision = "0005_crm_seed_platform_dictionaries"
+down_revision = "0005_crm_seed_platform_dicts"
 branch_labels = None
 depends_on = None
 

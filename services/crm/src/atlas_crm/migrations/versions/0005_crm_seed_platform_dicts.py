@@ -1,6 +1,6 @@
 """seed the dictionaries of listings, portal, coop and Biz (frozen copy: reference_data_v2.json)
 
-Revision ID: 0005_crm_seed_platform_dictionaries
+Revision ID: 0005_crm_seed_platform_dicts
 Revises: i002_report_indexes
 """
 from alembic import op
@@ -8,7 +8,7 @@ from alembic import op
 from atlas_crm.migrations.frozen import load
 from atlas_crm.migrations.seeding import global_rows, reference_entries
 
-revision = "0005_crm_seed_platform_dictionaries"
+revision = "0005_crm_seed_platform_dicts"
 down_revision = "i002_report_indexes"
 branch_labels = None
 depends_on = None
