@@ -130,8 +130,7 @@ def bench_database(url: str, label: str, members: int, lots: int, per_member: in
                 group, plan = uow.session.get(CoopGroup, group_id), uow.session.get(ContributionPlan, plan_id)
                 schedule = instalments.schedule_of(plan)
                 member_ids = [m.id for m in uow.session.query(Member).filter_by(group_id=group_id)]
-                rows = ((m, due_date, due) for m in member_ids for due_date, due in schedule)
-                return f"{instalments.bulk_insert(uow, group, plan, rows)} rows, rolled back"
+                return f"{instalments.bulk_insert(uow, group, plan, member_ids, schedule)} rows, rolled back"
 
         def open_funding() -> str:
             with UnitOfWork(db, system, "coop") as uow:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete
 
-from atlas_coop.adapters.bulk import insert_contributions
+from atlas_coop.adapters.bulk import insert_schedule
 from atlas_coop.adapters.ledger_repositories import ContributionRepository, PlanRepository
 from atlas_coop.adapters.orm import Contribution, ContributionPlan, CoopGroup, Member
 from atlas_coop.adapters.repositories import MemberRepository
@@ -21,7 +20,7 @@ from atlas_coop.domain.codes import DUE, GROUP, MEMBER, PLAN
 from atlas_coop.domain.plan import DueAmount, amount_due
 from atlas_coop.service_layer.notify import Message, notify
 from atlas_coop.service_layer.views import plan_terms
-from atlas_shared.db.types import new_id, utcnow
+from atlas_shared.db.types import utcnow
 from atlas_shared.db.uow import UnitOfWork
 
 
@@ -32,12 +31,12 @@ def schedule_of(plan: ContributionPlan, since: date | None = None) -> list[tuple
             if since is None or i.due_date >= since]
 
 
-def bulk_insert(uow: UnitOfWork, group: CoopGroup, plan: ContributionPlan,
-                rows: Iterable[tuple[uuid.UUID, date, DueAmount]]) -> int:
-    now, zero = utcnow(), Decimal("0.00")
-    return insert_contributions(uow.session, [
-        (new_id(), group.org_id, group.id, member_id, plan.id, plan.version, due_date, due.base, due.years,
-         due.amount, zero, 0, DUE, 1, now, now) for member_id, due_date, due in rows])
+def bulk_insert(uow: UnitOfWork, group: CoopGroup, plan: ContributionPlan, member_ids: Sequence[uuid.UUID],
+                schedule: Sequence[tuple[date, DueAmount]]) -> int:
+    """The same instalments (computed once) for each of ``member_ids``, in one statement."""
+    return insert_schedule(uow.session, org_id=group.org_id, group_id=group.id, plan_id=plan.id,
+                           plan_version=plan.version, member_ids=member_ids, now=utcnow(),
+                           schedule=[(d, due.base, due.years, due.amount) for d, due in schedule])
 
 
 def _call_for_funds(schedule: Sequence[tuple[date, DueAmount]]) -> dict[str, str]:
@@ -54,7 +53,7 @@ def open_funding(uow: UnitOfWork, group: CoopGroup) -> dict[str, Any]:
     members = MemberRepository(uow.session).current(group.id)
     served = ContributionRepository(uow.session).members_with_instalments(group.id)
     to_bill = [m for m in members if m.id not in served]
-    count = bulk_insert(uow, group, plan, ((m.id, d, due) for m in to_bill for d, due in schedule))
+    count = bulk_insert(uow, group, plan, [m.id for m in to_bill], schedule)
     notify(uow, group, to_bill, Message(n.CALL_FOR_FUNDS, GROUP, group.id, f"funding-open:v{plan.version}",
                                         _call_for_funds(schedule), plan))
     return {"planId": plan.id, "planVersion": plan.version, "members": len(to_bill), "instalments": count}
@@ -66,7 +65,7 @@ def bill_new_member(uow: UnitOfWork, group: CoopGroup, member: Member, today: da
     schedule = schedule_of(plan, since=today) if plan else []
     if not schedule:
         return 0
-    count = bulk_insert(uow, group, plan, ((member.id, d, due) for d, due in schedule))
+    count = bulk_insert(uow, group, plan, [member.id], schedule)
     notify(uow, group, [member], Message(n.CALL_FOR_FUNDS, MEMBER, member.id, f"join:v{plan.version}",
                                          _call_for_funds(schedule), plan))
     return count
@@ -95,8 +94,14 @@ def apply_version(uow: UnitOfWork, group: CoopGroup, plan: ContributionPlan, tod
     members = MemberRepository(uow.session).current(group.id)
     served = ContributionRepository(uow.session).members_with_instalments(group.id)
     billed = [m for m in members if m.id in served]
-    new = [(m.id, d, due) for m in billed for d, due in schedule.items() if d not in dates_of[m.id]]
-    counts["added"] = bulk_insert(uow, group, plan, new)
+    missing: dict[tuple[date, ...], list[uuid.UUID]] = defaultdict(list)  # dates to add -> members
+    for m in billed:
+        dates = tuple(d for d in schedule if d not in dates_of[m.id])
+        if dates:
+            missing[dates].append(m.id)
+    counts["added"] = sum(bulk_insert(uow, group, plan, ids, [(d, schedule[d]) for d in dates])
+                          for dates, ids in missing.items())
+    new = [(m, d, schedule[d]) for dates, ids in missing.items() for m in ids for d in dates]
     _call_new_instalments(uow, group, plan, members, new)
     return counts
 
