@@ -6,7 +6,9 @@ For each worker-process count (default 1, 2, 4) it starts, on 127.0.0.1 only: th
 database (PostgreSQL when ATLAS_BENCH_DATABASE_URL is set, else SQLite). A client posts M template
 messages through the API (keep-alive, C concurrent clients) while the workers send; the run ends when
 every message is SENT (bounded). Prints: API accept rate, end-to-end rate (M / first accept → last
-SENT), send rate (M / first → last SENT) and queued→sent p50/p99. Every process it started is stopped.
+SENT), send rate (M / first → last SENT), queued→sent p50/p99, how busy the machine's cores were and
+the CPU milliseconds per message of each part (API, workers, simulator, PostgreSQL, this client, the
+rest of the machine). Every process it started is stopped.
 
 Run: ``.venv/bin/python bench/outbound/run.py [--messages 3000] [--workers 1,2,4] [--senders 4]``.
 """
@@ -54,6 +56,44 @@ def wait_http(url: str, timeout: float = 60) -> None:
     sys.exit(f"{url} did not come up within {timeout} s")
 
 
+def cpu_seconds(db_name: str) -> dict[str, float]:
+    """CPU time (user + system, children reaped included) of every process on the machine by its
+    command: the API (gunicorn), the workers, the simulator, the PostgreSQL backends connected to the
+    bench's database, this client, the rest (other PostgreSQL backends and other users included)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        cpu = sum(int(v) for v in fields[11:15]) / tick
+        if "gunicorn" in cmd:
+            kind = "api"
+        elif "atlas-outbound worker" in cmd:
+            kind = "workers"
+        elif "atlas-wa-simulator" in cmd:
+            kind = "simulator"
+        elif "postgres" in stat.split(")")[0] and f" {db_name} " in cmd:
+            kind = "postgres"
+        elif int(entry) == os.getpid():
+            kind = "client"
+        else:
+            kind = "other"
+        out[kind] = out.get(kind, 0.0) + cpu
+    return out
+
+
+def machine_busy() -> float:
+    """Busy CPU seconds of the whole machine so far (every core)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def database(run: str, folder: Path) -> str:
     admin = os.environ.get("ATLAS_BENCH_DATABASE_URL")
     if not admin:
@@ -84,7 +124,9 @@ class Run:
             "ATLAS_OUTBOUND_WHATSAPP_BASE_URL": f"http://{HOST}:{self.sim_port}",
             "ATLAS_JWT_SECRET": JWT_SECRET,
             "ATLAS_OUTBOUND_SENDERS": str(args.senders), "ATLAS_OUTBOUND_BATCH_SIZE": str(args.batch),
-            "ATLAS_OUTBOUND_POLL_SECONDS": "0.02", "ATLAS_OUTBOUND_DAILY_QUOTA": "10000000",
+            "ATLAS_OUTBOUND_POLL_SECONDS": str(args.poll),
+            "ATLAS_OUTBOUND_SEND_CONCURRENCY": str(args.concurrency),
+            "ATLAS_OUTBOUND_DAILY_QUOTA": "10000000",
             "ATLAS_OUTBOUND_PER_MINUTE": "10000000", "ATLAS_LOG_LEVEL": "WARNING",
             "GUNICORN_CMD_ARGS": "--no-control-socket", "ATLAS_DB_POOL_SIZE": "10"})
 
@@ -146,10 +188,15 @@ class Run:
         return started, max(done)
 
     def measure(self) -> dict[str, Any]:
+        db_name = make_url(self.db_url).database or ""
+        cpu0, busy0, wall0 = cpu_seconds(db_name), machine_busy(), time.monotonic()
+        if self.args.preload:  # the sending path alone: every message queued before a worker starts
+            started, accepted = self.post_all()
         for _ in range(self.workers):
             self.spawn(str(BIN / "atlas-outbound"), "worker", "--no-consumers")
-        time.sleep(2)  # workers up before the clock starts
-        started, accepted = self.post_all()
+        if not self.args.preload:
+            time.sleep(2)  # workers up before the clock starts
+            started, accepted = self.post_all()
         from atlas_outbound.adapters.orm import OutboundMessage
         deadline = time.monotonic() + self.args.timeout
         with self.engine.connect() as conn:
@@ -161,6 +208,9 @@ class Run:
                 time.sleep(0.1)
             rows = conn.execute(select(OutboundMessage.__table__.c.created_at,
                                        OutboundMessage.__table__.c.sent_at)).all()
+        cpu1, busy1, wall1 = cpu_seconds(db_name), machine_busy(), time.monotonic()
+        cpu = {k: 1000 * (cpu1.get(k, 0.0) - cpu0.get(k, 0.0)) / self.args.messages
+               for k in ("api", "workers", "simulator", "postgres", "client", "other")}
         done = [r for r in rows if r.sent_at is not None]
         if len(done) < self.args.messages:
             sys.exit(f"only {len(done)}/{self.args.messages} SENT within {self.args.timeout} s")
@@ -171,7 +221,8 @@ class Run:
         return {"workers": self.workers, "api_rate": n / (accepted - started),
                 "e2e_rate": n / (sent_times[-1] - started), "send_rate": n / (sent_times[-1] - sent_times[0]),
                 "p50": latencies[n // 2], "p99": latencies[min(n - 1, int(n * 0.99))],
-                "provider_calls": calls["total"], "duplicates": len(calls["duplicates"])}
+                "provider_calls": calls["total"], "duplicates": len(calls["duplicates"]),
+                "cpu_ms": cpu, "busy": (busy1 - busy0) / (wall1 - wall0)}
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -202,11 +253,17 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=20, help="ATLAS_OUTBOUND_BATCH_SIZE")
     parser.add_argument("--clients", type=int, default=16, help="concurrent API clients")
     parser.add_argument("--api-workers", type=int, default=2, help="gunicorn processes of the API")
+    parser.add_argument("--poll", type=float, default=0.02, help="ATLAS_OUTBOUND_POLL_SECONDS")
+    parser.add_argument("--concurrency", type=int, default=8, help="ATLAS_OUTBOUND_SEND_CONCURRENCY")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--preload", action="store_true",
+                        help="queue every message through the API first, then start the workers: "
+                             "'send msg/s' is then the sending path alone (e2e and p50/p99 include the wait)")
     parser.add_argument("--keep", default=None, help="keep databases and logs in this folder")
     args = parser.parse_args()
     db = "PostgreSQL" if os.environ.get("ATLAS_BENCH_DATABASE_URL") else "SQLite"
-    print(f"outbound bench: {args.messages} messages, {db}, {args.senders} sender threads/process, "
+    mode = " (preloaded)" if args.preload else ""
+    print(f"outbound bench: {args.messages} messages{mode}, {db}, {args.senders} sender threads/process, "
           f"{args.clients} API clients, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}", flush=True)
     print(f"{'workers':>7} {'API msg/s':>10} {'e2e msg/s':>10} {'send msg/s':>11} {'p50 s':>7} {'p99 s':>7} "
           f"{'calls':>6} {'dup':>4}", flush=True)
@@ -220,8 +277,9 @@ def main() -> None:
             finally:
                 run.stop()
             print(f"{r['workers']:>7} {r['api_rate']:>10.0f} {r['e2e_rate']:>10.0f} {r['send_rate']:>11.0f} "
-                  f"{r['p50']:>7.2f} {r['p99']:>7.2f} {r['provider_calls']:>6} {r['duplicates']:>4}",
-                  flush=True)
+                  f"{r['p50']:>7.2f} {r['p99']:>7.2f} {r['provider_calls']:>6} {r['duplicates']:>4}   "
+                  f"cores busy {r['busy']:.2f}, CPU ms/msg: "
+                  + " ".join(f"{k} {v:.1f}" for k, v in r["cpu_ms"].items()), flush=True)
 
 
 if __name__ == "__main__":

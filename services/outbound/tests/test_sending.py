@@ -192,3 +192,64 @@ def test_missing_provider_account_fails_without_a_call(org, simulator, send_due)
     m = org.get(mid)
     assert m["status"] == "FAILED" and m["error"]["code"] == "PROVIDER_NOT_CONFIGURED"
     assert simulator.calls()["total"] == 0
+
+
+def test_a_batch_is_sent_concurrently_and_its_outcomes_recorded_as_before(org, simulator, container):
+    """The sender's batch path: concurrent calls, the SENTs of the batch in one transaction — and per
+    message the same rows as one by one (attempt, audit, outbox event), failures on their own."""
+    from atlas_outbound.entrypoints.sender import Sender
+    from atlas_shared.db.platform import AuditEvent
+    ids = queue(org, 5) + queue(org, 1, to=PHONE_2)
+    simulator.control("rules", {"rules": [{"to": PHONE_2.lstrip("+"), "status": 400, "code": 131026}]})
+    batch = sending.claim(container.platform.db, "w", container.clock(), 120, 10)
+    assert len(batch) == 6
+    Sender(container).send_batch(batch, "w", threading.Event())
+    failed = ids[-1]
+    for mid in ids[:-1]:
+        m = org.get(mid)
+        assert m["status"] == "SENT" and m["providerMessageId"].startswith("wamid.SIM")
+        assert [(a["number"], a["status"]) for a in m["attempts"]] == [(1, "SENT")]
+    assert org.get(failed)["status"] == "FAILED" and org.get(failed)["error"]["code"] == "131026"
+    calls = simulator.calls()
+    assert calls["total"] == 6 and calls["duplicates"] == {}
+    events = outbox(container, "outbound.status_changed")
+    assert sorted(e["status"] for e in events) == ["FAILED"] + ["QUEUED"] * 6 + ["SENT"] * 5
+    assert all(e["version"] == 2 for e in events if e["status"] == "SENT")
+    with container.platform.db.session(tenant_bypass=True) as s:
+        audited = s.scalars(select(AuditEvent.entity_id).where(AuditEvent.action == "OUTBOUND_SENT")).all()
+    assert sorted(audited) == sorted(ids[:-1])
+    shipped = [e["action"] for e in outbox(container, "audit.recorded")]
+    assert shipped.count("OUTBOUND_SENT") == 5 and shipped.count("OUTBOUND_FAILED") == 1
+    assert sending.claim(container.platform.db, "w", container.clock(), 120, 10) == []  # nothing resent
+
+
+def test_a_batch_records_a_duplicate_and_applies_early_callbacks(org, simulator, container, client):
+    from atlas_outbound.entrypoints.sender import Sender
+    from atlas_outbound.testing import meta_status_body, signed
+    ids = queue(org, 3)
+    batch = sending.claim(container.platform.db, "w", container.clock(), 120, 10)
+    sender = Sender(container)
+    outcomes = [sender.call(c, sender.account(c)) for c in batch]
+    by_id = {str(o.claimed.id): o for o in outcomes}
+    early = by_id[ids[0]].accepted.provider_message_id
+    body = meta_status_body([{"id": early, "status": "delivered", "ref": ids[0]}])
+    assert client.post("/api/v1/webhooks/whatsapp/status", data=body, headers=signed(body)).status_code == 200
+    with container.platform.db.session(tenant_bypass=True) as s, s.begin():  # someone else sent ids[1]
+        s.get(OutboundMessage, uuid.UUID(ids[1])).provider_message_id = "wamid.OTHER"
+    assert sender.record(outcomes, "w") == ["sent"] * 3
+    assert org.get(ids[0])["status"] == "DELIVERED"
+    second = org.get(ids[1])
+    assert second["providerMessageId"] == "wamid.OTHER" and second["status"] == "SENDING"
+    assert [a["status"] for a in second["attempts"]] == ["DUPLICATE"]
+    assert org.get(ids[2])["status"] == "SENT"
+
+
+def test_a_stopping_batch_hands_back_what_it_did_not_call(org, simulator, container):
+    from atlas_outbound.entrypoints.sender import Sender
+    ids = queue(org, 4)
+    batch = sending.claim(container.platform.db, "w", container.clock(), 120, 10)
+    stop = threading.Event()
+    stop.set()
+    Sender(container).send_batch(batch, "w", stop)
+    assert simulator.calls()["total"] == 0
+    assert {org.get(mid)["status"] for mid in ids} == {"QUEUED"}

@@ -47,6 +47,7 @@ class OutboundSettings:
     http_timeout: float
     secrets_key: str
     ops_org_id: str | None              # its ADMIN_ORG may read every org's figures
+    send_concurrency: int = 8           # provider calls one sender has in flight at once
 
     @property
     def max_attempts(self) -> int:
@@ -81,4 +82,5 @@ class OutboundSettings:
             http_timeout=float(e.get(f"{p}HTTP_TIMEOUT", "10")),
             secrets_key=e.get(f"{p}SECRETS_KEY", "atlas-outbound-dev-secrets-key-change-me"),
             ops_org_id=e.get("ATLAS_OPS_ORG_ID") or e.get("ATLAS_PLATFORM_ORG_ID") or None,
+            send_concurrency=max(1, int(e.get(f"{p}SEND_CONCURRENCY", "8"))),
         )

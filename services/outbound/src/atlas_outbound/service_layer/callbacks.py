@@ -90,17 +90,40 @@ def apply(uow: UnitOfWork, m: OutboundMessage, cb: StatusCallback, now: datetime
     return APPLIED
 
 
-def apply_pending(uow: UnitOfWork, m: OutboundMessage, now: datetime) -> int:
-    """Reports that arrived before ``m`` had its provider id (or that carry our id), in status order."""
-    found = uow.session.scalars(select(StatusCallback).where(
-        StatusCallback.applied_at.is_(None),
-        or_(StatusCallback.provider_message_id == m.provider_message_id,
-            StatusCallback.message_id == m.id)).with_for_update()).all()
+def apply_pending(uow: UnitOfWork, m: OutboundMessage, now: datetime,
+                  found: list[StatusCallback] | None = None) -> int:
+    """Reports that arrived before ``m`` had its provider id (or that carry our id), in status order.
+    ``found``: those reports, already read and locked (``pending_for`` over a batch)."""
+    if found is None:
+        found = uow.session.scalars(select(StatusCallback).where(
+            StatusCallback.applied_at.is_(None),
+            or_(StatusCallback.provider_message_id == m.provider_message_id,
+                StatusCallback.message_id == m.id)).with_for_update()).all()
     applied = 0
     for cb in sorted(found, key=lambda c: statuses.RANK.get(c.status, 9)):
         if cb.provider_message_id == m.provider_message_id:
             applied += apply(uow, m, cb, now) == APPLIED
     return applied
+
+
+def pending_for(uow: UnitOfWork, messages: list[OutboundMessage]) -> dict[uuid.UUID, list[StatusCallback]]:
+    """``apply_pending``'s read for many messages at once (one locking statement): per message id, the
+    unapplied reports carrying its provider id or its own id."""
+    if not messages:
+        return {}
+    by_provider = {m.provider_message_id: m.id for m in messages if m.provider_message_id}
+    ids = {m.id for m in messages}
+    found = uow.session.scalars(select(StatusCallback).where(
+        StatusCallback.applied_at.is_(None),
+        or_(StatusCallback.provider_message_id.in_(list(by_provider)),
+            StatusCallback.message_id.in_(list(ids)))).with_for_update()).all()
+    out: dict[uuid.UUID, list[StatusCallback]] = {i: [] for i in ids}
+    for cb in found:
+        owners = {by_provider.get(cb.provider_message_id), cb.message_id if cb.message_id in ids else None}
+        for owner in owners:
+            if owner is not None:
+                out[owner].append(cb)
+    return out
 
 
 def provider_id_from_reports(session: Any, message_id: uuid.UUID) -> str | None:

@@ -1,4 +1,5 @@
-"""The sending side: claim due rows, record each outcome in its own short transaction.
+"""The sending side: claim due rows, record outcomes in short transactions (the SENTs a sender has
+in hand together, ``record_sent_many``; each failure on its own).
 
 Rows are claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite's BEGIN IMMEDIATE makes the
 claim transaction exclusive) and carry a lease: a SENDING row whose lease ran out belongs to whoever
@@ -126,6 +127,55 @@ def record_sent(uow: UnitOfWork, c: Claimed, accepted: Accepted, worker: str, st
         uow.commit()
     SENDS.labels(c.channel, "sent").inc()
     return True
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one provider call of a batch gave, waiting to be recorded by the sender thread."""
+
+    claimed: Claimed
+    started: datetime                       # clock when the call started
+    accepted: Accepted | None = None        # the provider took it
+    failure: Failure | None = None          # or it did not
+    response: dict[str, Any] | None = None
+    final: bool = False                     # no call made (no provider account): FAILED at once
+    answered: float = 0.0                   # perf_counter when the provider answered
+
+
+def record_sent_many(uow: UnitOfWork, done: list[Outcome], worker: str, now: datetime) -> list[bool]:
+    """``record_sent`` for several accepted messages of one org, in one transaction: the rows are
+    locked by one statement (in id order), pending reports read by one, and the attempts, audit rows
+    and outbox events inserted together at the commit. Per message the result is ``record_sent``'s."""
+    with uow:
+        ids = sorted(o.claimed.id for o in done)
+        rows = {m.id: m for m in uow.session.scalars(
+            select(OutboundMessage).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)
+            .with_for_update())}
+        results: list[bool] = []
+        fresh: list[tuple[OutboundMessage, Outcome]] = []
+        for o in done:
+            m, c, accepted = rows[o.claimed.id], o.claimed, o.accepted
+            assert accepted is not None
+            if m.provider_message_id is not None:  # lost the lease and someone else sent it too
+                _attempt(uow, m, c, "DUPLICATE", worker, o.started, now, accepted=accepted)
+                results.append(False)
+                continue
+            m.provider_message_id = accepted.provider_message_id
+            fresh.append((m, o))
+            results.append(True)
+        pending = callbacks.pending_for(uow, [m for m, _ in fresh])
+        for m, o in fresh:
+            _attempt(uow, m, o.claimed, statuses.SENT, worker, o.started, now, accepted=o.accepted)
+            m.last_error_code = m.last_error = None
+            if m.status in statuses.PENDING:
+                change_status(uow, m, statuses.SENT, now, flush=False)
+            if pending.get(m.id):
+                callbacks.apply_pending(uow, m, now, pending[m.id])
+        uow.commit()
+    for o, sent in zip(done, results, strict=True):
+        if sent:
+            SENDS.labels(o.claimed.channel, "sent").inc()
+    return results
 
 
 def record_failure(uow: UnitOfWork, c: Claimed, failure: Failure, response: dict[str, Any],
