@@ -245,6 +245,31 @@ def explain(url: str) -> None:
     engine.dispose()
 
 
+def _reusable(database: Any, listings: int) -> bool:
+    """With --database NAME on PostgreSQL: True when that database already holds the seeded listings
+    (it is then reused as is, and kept); otherwise it is created, seeded and kept for the next run."""
+    if not database.admin_url:
+        return False
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database.admin_url).set(database=database.name).render_as_string(hide_password=False)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            count = conn.scalar(text("SELECT count(*) FROM public_listings"))
+    except Exception:  # noqa: BLE001 - missing database or table: seed it
+        count = None
+    finally:
+        engine.dispose()
+    if count is None:
+        return False
+    if count != listings:
+        sys.exit(f"database {database.name} holds {count} listings, not {listings}: drop it or pick another")
+    database.url, database.kind = url, "PostgreSQL"
+    return True
+
+
 # -- the run -------------------------------------------------------------------------------------
 
 def run(args: argparse.Namespace) -> None:
@@ -252,9 +277,15 @@ def run(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="atlas-bench-portal-"))
     processes, database = gw.Processes(folder), gw.Database(folder)
     database.url = f"sqlite:///{folder / 'portal.db'}"
+    if args.database:
+        database.name = args.database
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     try:
-        database.create()
+        reused = bool(args.database) and _reusable(database, args.listings)
+        if not reused:
+            if args.database and database.admin_url:
+                database._admin(f'DROP DATABASE IF EXISTS "{database.name}" WITH (FORCE)')
+            database.create()
         ports = {"portal": gw.free_port(), "gateway": gw.free_port()}
         env = {key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
         env.update({
@@ -271,17 +302,23 @@ def run(args: argparse.Namespace) -> None:
         print(f"portal database: {database.kind}; migrating…", flush=True)
         processes.run("portal-migrate", [portal, "migrate", "--no-broker"], env)
         rows = listing_rows(args.listings)
-        seconds = bulk_insert(database.url, rows)
         visible = sum(r["visible"] for r in rows)
-        print(f"inserted {len(rows)} listings ({visible} visible) in {seconds:.1f} s", flush=True)
+        if reused:
+            print(f"reusing database {database.name} ({len(rows)} listings, {visible} visible)", flush=True)
+        else:
+            seconds = bulk_insert(database.url, rows)
+            print(f"inserted {len(rows)} listings ({visible} visible) in {seconds:.1f} s", flush=True)
         processes.start("portal", [portal, "serve"], env)
         processes.start("gateway", [gw.cli("atlas-gateway"), "serve"], env)
         processes.wait_http("portal", f"http://{HOST}:{ports['portal']}/healthz")
         processes.wait_http("gateway", f"http://{HOST}:{ports['gateway']}/healthz")
-        scenarios = {"search (text + filters)": search_paths(rows, 2000),
-                     "detail (API)": detail_paths(rows, 2000), "listing page (HTML)": page_paths(rows, 2000)}
+        scenarios = {"search": ("search (text + filters)", search_paths),
+                     "detail": ("detail (API)", detail_paths), "page": ("listing page (HTML)", page_paths),
+                     "floor": ("floor (/robots.txt)", lambda rows, count: ["/robots.txt"])}
         results = {}
-        for name, paths in scenarios.items():
+        for key in args.scenarios.split(","):
+            name, make_paths = scenarios[key]
+            paths = make_paths(rows, 2000)
             print(f"measuring {name}…", flush=True)
             results[name] = measure(ports["gateway"], paths, args)
         print(f"\n{args.listings} listings, {database.kind} | through the gateway | "
@@ -296,7 +333,8 @@ def run(args: argparse.Namespace) -> None:
             explain(database.url)
     finally:
         processes.stop_all()
-        database.drop()
+        if not args.database:
+            database.drop()
         if args.keep_logs:
             print(f"logs kept in {folder}")
         else:
@@ -317,6 +355,12 @@ def main() -> None:
     parser.add_argument("--gateway-workers", type=int, default=1)
     parser.add_argument("--log-level", default="INFO", help="ATLAS_LOG_LEVEL of the portal (access logs)")
     parser.add_argument("--keep-logs", action="store_true")
+    parser.add_argument("--scenarios", default="search,detail,page,floor",
+                        help="comma-separated, among search, detail, page, floor (/robots.txt: the "
+                             "gateway + gunicorn + Flask floor)")
+    parser.add_argument("--database", metavar="NAME",
+                        help="PostgreSQL only: seed database NAME once and keep it; later runs reuse it "
+                             "(migrated again, not re-seeded)")
     run(parser.parse_args())
 
 

@@ -56,3 +56,56 @@ def test_renamed_listing_keeps_its_old_slug_for_redirects(client, published, con
     assert client.get(f"/annonce/appartement-renove-vue-mer-{listing_id}").status_code == 200
     assert client.get(f"/annonce/never-was-its-slug-{listing_id}").status_code == 404
     assert client.get(f"/api/public/v1/listings/{listing_id}").json["slug"] == "appartement-renove-vue-mer"
+
+
+def totals(client, qs):
+    res = client.get(f"/api/public/v1/listings?{qs}")
+    assert res.status_code == 200, res.json
+    return res.json["total"], len(res.json["items"])
+
+
+def test_total_is_exact_whether_counted_or_known_from_the_last_page(client, published, container):
+    container.platform.extras["search_totals"] = None  # every multi-page answer counts
+    for _ in range(5):
+        published(city="Agadir")
+    published(city="Rabat")
+    assert totals(client, "city=agadir&size=2") == (5, 2)           # counted
+    assert totals(client, "city=agadir&size=2&page=3") == (5, 1)    # the last page: known
+    assert totals(client, "city=agadir&size=2&page=4") == (5, 0)    # past the end: counted
+    assert totals(client, "city=agadir&size=10") == (5, 5)          # fits on the page: known
+    assert totals(client, "city=oujda") == (0, 0)
+    assert totals(client, "q=zzz&size=1&page=2") == (0, 0)
+
+
+def test_counted_totals_are_reused_while_paging_and_sorting_until_their_ttl(client, published, container):
+    from atlas_portal.adapters.search_totals import SearchTotals
+
+    now = [0.0]
+    container.platform.extras["search_totals"] = SearchTotals(ttl=30, clock=lambda: now[0])
+    for _ in range(3):
+        published(city="Fès", title="Riad rénové")
+    assert totals(client, "city=fes&q=riad&size=2") == (3, 2)
+    published(city="Fès", title="Riad rénové")
+    # Same filters (spelt differently), another page or sort: the total counted 10 s ago.
+    assert totals(client, "city=F%C3%A8s&q=RIAD&size=2&sort=price_asc") == (3, 2)
+    assert totals(client, "city=fes&q=riad&size=3&page=2") == (4, 1)  # the last page: known, exact
+    assert totals(client, "city=fes&q=riad&size=2&tx=SALE") == (4, 2)  # other filters: counted
+    now[0] = 31.0
+    assert totals(client, "city=fes&q=riad&size=2") == (4, 2)
+
+
+def test_search_totals_expire_and_stay_bounded():
+    from atlas_portal.adapters.search_totals import SearchTotals
+
+    now = [0.0]
+    cache = SearchTotals(ttl=10, capacity=2, clock=lambda: now[0])
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1          # a is now the most recently used
+    cache.put("c", 3)                   # evicts b
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, None, 3)
+    now[0] = 10.0
+    assert cache.get("a") is None and cache.get("c") is None
+    off = SearchTotals(ttl=0)
+    off.put("a", 1)
+    assert off.get("a") is None

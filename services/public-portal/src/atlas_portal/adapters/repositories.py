@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 
 from atlas_portal.adapters.orm import DemoRequest, Lead, ListingSlug, PublicListing, PublicReport
+from atlas_portal.adapters.search_totals import SearchTotals
 from atlas_portal.domain.text import place_key, query_words
 from atlas_shared.db.repository import MAX_PAGE_SIZE, Page, Repository
 
@@ -24,6 +25,14 @@ BOUNDS = (("price_min", PublicListing.price, ">="), ("price_max", PublicListing.
           ("surface_max", PublicListing.surface_m2, "<="))
 
 
+def filters_key(f: dict[str, Any]) -> tuple[Any, ...]:
+    """What a search's total depends on (not its page, size or sort), normalised like the query:
+    ``q=Rénové`` and ``q=renove``, ``city=Fès`` and ``city=fes`` share a total."""
+    return (tuple(query_words(f.get("q"))), f.get("tx") or None, place_key(f.get("city")),
+            place_key(f.get("zone")),
+            *(None if f.get(name) is None else str(f[name]) for name, _, _ in BOUNDS))
+
+
 class PublicListingRepository(Repository[PublicListing]):
     model = PublicListing
     label = "Listing"
@@ -33,14 +42,33 @@ class PublicListingRepository(Repository[PublicListing]):
         found = self.find(listing_id, for_update=for_update)
         return found if found is not None and found.visible else None
 
-    def search(self, f: dict[str, Any]) -> Page[Any]:
+    def search(self, f: dict[str, Any], totals: SearchTotals | None = None) -> Page[Any]:
         """A page of summary rows (only the columns a result card shows, no ORM entities: this is
-        the hottest public query) and the total."""
+        the hottest public query) and the total: known from the page when it is the last one, else
+        counted — or taken from ``totals``, the recently counted ones (paging or sorting again)."""
         stmt = self.search_statement(f)
         size, page = max(1, min(f.get("size", 20), MAX_PAGE_SIZE)), max(1, f.get("page", 1))
-        total = self.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-        rows = self.session.execute(stmt.limit(size).offset((page - 1) * size)).all() if total else []
+        offset = (page - 1) * size
+        rows = self.session.execute(stmt.limit(size).offset(offset)).all()
+        if len(rows) < size and (rows or page == 1):
+            # The last page (or no result at all): the total is known without counting.
+            total = offset + len(rows)
+        elif totals is None:
+            total = self.count(stmt)
+        else:
+            key = filters_key(f)
+            found = totals.get(key)
+            if found is None:
+                found = self.count(stmt)
+                totals.put(key, found)
+            total = found
         return Page(page=page, size=size, total=total, items=rows)
+
+    def count(self, stmt: Select[Any]) -> int:
+        """The exact number of rows a search statement matches (the costliest statement of a search:
+        it reads every match, where the page reads ``size`` of them along an index)."""
+        return self.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True)
+                                   .order_by(None)) or 0
 
     def search_statement(self, f: dict[str, Any], columns: tuple[Any, ...] = SUMMARY) -> Select[Any]:
         stmt = select(*columns).where(PublicListing.visible == True)  # noqa: E712 - matches the indexes

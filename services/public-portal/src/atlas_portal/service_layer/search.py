@@ -6,6 +6,7 @@ from typing import Any
 
 from atlas_portal.adapters.orm import PublicListing
 from atlas_portal.adapters.repositories import PublicListingRepository
+from atlas_portal.adapters.search_totals import SearchTotals
 from atlas_shared.db.repository import Page
 from atlas_shared.db.uow import UnitOfWork
 from atlas_shared.errors import NotFound
@@ -34,9 +35,10 @@ def canonical_path(row: Any) -> str:
     return f"/annonce/{row.slug}-{row.listing_id}"
 
 
-def search_listings(uow: UnitOfWork, filters: dict[str, Any]) -> Page[dict[str, Any]]:
+def search_listings(uow: UnitOfWork, filters: dict[str, Any],
+                    totals: SearchTotals | None = None) -> Page[dict[str, Any]]:
     with uow:
-        return PublicListingRepository(uow.session).search(filters).map(summary)
+        return PublicListingRepository(uow.session).search(filters, totals).map(summary)
 
 
 def get_listing(uow: UnitOfWork, listing_id: Any) -> dict[str, Any]:

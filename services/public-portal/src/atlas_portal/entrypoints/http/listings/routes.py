@@ -48,7 +48,8 @@ class PublicListings(MethodView):
     @blp.response(200, page_of(ListingSummarySchema), headers=None)
     def get(self, query):  # type: ignore[no-untyped-def]
         """Search published listings by text, transaction, city, zone, price, rooms and surface."""
-        return _json(page_body(search.search_listings(_uow(), query)))
+        return _json(page_body(search.search_listings(_uow(), query,
+                                                      current_platform().extras.get("search_totals"))))
 
 
 @blp.route("/<uuid:listing_id>")
