@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from atlas_portal.adapters.orm import DemoRequest, Lead, ListingSlug, PublicListing, PublicReport
 from atlas_portal.adapters.search_totals import SearchTotals
 from atlas_portal.domain.text import place_key, query_words
-from atlas_shared.db.repository import MAX_PAGE_SIZE, Page, Repository
+from atlas_shared.db.repository import MAX_PAGE_SIZE, Page, Repository, as_uuid
 
 ORDER = {
     "recent": (PublicListing.published_at.desc(), PublicListing.listing_id),
@@ -20,6 +20,10 @@ ORDER = {
 SUMMARY = (PublicListing.listing_id, PublicListing.slug, PublicListing.tx, PublicListing.title,
            PublicListing.price, PublicListing.currency, PublicListing.city, PublicListing.zone,
            PublicListing.surface_m2, PublicListing.rooms, PublicListing.thumbnail_url)
+# A listing's page and detail: the card's columns and the rest (still no ORM entity to build).
+DETAIL = (*SUMMARY, PublicListing.description, PublicListing.bathrooms, PublicListing.lat, PublicListing.lng,
+          PublicListing.amenities, PublicListing.media, PublicListing.published_at, PublicListing.updated_at,
+          PublicListing.whatsapp_phone)
 BOUNDS = (("price_min", PublicListing.price, ">="), ("price_max", PublicListing.price, "<="),
           ("rooms_min", PublicListing.rooms, ">="), ("surface_min", PublicListing.surface_m2, ">="),
           ("surface_max", PublicListing.surface_m2, "<="))
@@ -41,6 +45,14 @@ class PublicListingRepository(Repository[PublicListing]):
     def visible(self, listing_id: Any, *, for_update: bool = False) -> PublicListing | None:
         found = self.find(listing_id, for_update=for_update)
         return found if found is not None and found.visible else None
+
+    def visible_row(self, listing_id: Any) -> Any | None:
+        """A published listing's detail columns as one row (the detail API and page read nothing else)."""
+        key = as_uuid(listing_id)
+        if key is None:
+            return None
+        return self.session.execute(select(*DETAIL).where(PublicListing.listing_id == key,
+                                                          PublicListing.visible == True)).first()  # noqa: E712
 
     def search(self, f: dict[str, Any], totals: SearchTotals | None = None) -> Page[Any]:
         """A page of summary rows (only the columns a result card shows, no ORM entities: this is

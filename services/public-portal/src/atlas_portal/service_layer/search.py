@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from atlas_portal.adapters.orm import PublicListing
 from atlas_portal.adapters.repositories import PublicListingRepository
 from atlas_portal.adapters.search_totals import SearchTotals
 from atlas_shared.db.repository import Page
@@ -24,7 +23,7 @@ def summary(row: Any) -> dict[str, Any]:
             "url": canonical_path(row)}
 
 
-def detail(row: PublicListing) -> dict[str, Any]:
+def detail(row: Any) -> dict[str, Any]:
     return {**summary(row), "description": row.description, "bathrooms": row.bathrooms,
             "geo": {"lat": _num(row.lat), "lng": _num(row.lng)} if row.lat is not None else None,
             "amenities": list(row.amenities or []), "media": list(row.media or []),
@@ -43,7 +42,7 @@ def search_listings(uow: UnitOfWork, filters: dict[str, Any],
 
 def get_listing(uow: UnitOfWork, listing_id: Any) -> dict[str, Any]:
     with uow:
-        row = PublicListingRepository(uow.session).visible(listing_id)
+        row = PublicListingRepository(uow.session).visible_row(listing_id)
         if row is None:
             raise NotFound(f"Listing {listing_id} not found.", code="LISTING_NOT_FOUND")
         return detail(row)
@@ -54,7 +53,7 @@ def resolve_page(uow: UnitOfWork, slug: str, listing_id: Any) -> tuple[dict[str,
     path to redirect to (301). An unknown slug is a 404, as is a listing that is not public."""
     with uow:
         repo = PublicListingRepository(uow.session)
-        row = repo.visible(listing_id)
+        row = repo.visible_row(listing_id)
         if row is None or (slug != row.slug and not repo.had_slug(row.listing_id, slug)):
             raise NotFound("This listing is not (or no longer) online.", code="LISTING_NOT_FOUND")
         found = {**detail(row), "whatsappPhone": row.whatsapp_phone,
