@@ -116,6 +116,31 @@ def timed(label: str, fn: Callable[[], str]) -> None:
           f"   {result}")
 
 
+class ServerCpu:
+    """CPU seconds used by the session's PostgreSQL backend while measured (read from /proc, so only
+    when the server runs on this machine): the server's share, steadier than wall time under load."""
+
+    def __init__(self, session: Any) -> None:
+        self.pid = None
+        if session.connection().dialect.name == "postgresql":
+            pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            self.pid = pid if Path(f"/proc/{pid}/stat").exists() else None
+        self.began = self._used()
+
+    def _used(self) -> float | None:
+        if self.pid is None:
+            return None
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def __str__(self) -> str:
+        now = self._used()
+        return "" if now is None or self.began is None else f", server CPU {now - self.began:.2f} s"
+
+
 def bench_database(url: str, label: str, members: int, lots: int, per_member: int) -> None:
     print(f"-- {label}")
     upgrade("atlas_coop:migrations", url)
@@ -127,16 +152,20 @@ def bench_database(url: str, label: str, members: int, lots: int, per_member: in
 
         def generation() -> str:
             with UnitOfWork(db, system, "coop") as uow:  # rolled back: open funding makes them again
+                server = ServerCpu(uow.session)
                 group, plan = uow.session.get(CoopGroup, group_id), uow.session.get(ContributionPlan, plan_id)
                 schedule = instalments.schedule_of(plan)
                 member_ids = [m.id for m in uow.session.query(Member).filter_by(group_id=group_id)]
-                return f"{instalments.bulk_insert(uow, group, plan, member_ids, schedule)} rows, rolled back"
+                count = instalments.bulk_insert(uow, group, plan, member_ids, schedule)
+                return f"{count} rows, rolled back{server}"
 
         def open_funding() -> str:
             with UnitOfWork(db, system, "coop") as uow:
+                server = ServerCpu(uow.session)
                 summary = instalments.open_funding(uow, uow.session.get(CoopGroup, group_id))
                 uow.commit()
-            return f"{summary['instalments']} instalments, {summary['members']} members called for funds"
+                spent = str(server)
+            return f"{summary['instalments']} instalments, {summary['members']} members called{spent}"
 
         def propose() -> str:
             manager = RequestContext(org_id=org, user_id="bench", roles=frozenset({"COOP_MANAGER"}))

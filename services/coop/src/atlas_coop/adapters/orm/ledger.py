@@ -45,6 +45,8 @@ class Contribution(TenantScoped, Base):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True, default=new_id)
+    # Not indexed alone (unlike TenantScoped's default): both composite indexes lead with org_id.
+    org_id: Mapped[uuid.UUID] = mapped_column(UuidType, nullable=False)
     group_id: Mapped[uuid.UUID] = mapped_column(UuidType, ForeignKey("coop_groups.id"))
     # Indexed by uq_coop_contributions_member_due (member_id first); no second index to maintain.
     member_id: Mapped[uuid.UUID] = mapped_column(UuidType, ForeignKey("coop_members.id"))
