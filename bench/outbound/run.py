@@ -56,12 +56,12 @@ def wait_http(url: str, timeout: float = 60) -> None:
     sys.exit(f"{url} did not come up within {timeout} s")
 
 
-def cpu_seconds(db_name: str) -> dict[str, float]:
-    """CPU time (user + system, children reaped included) of every process on the machine by its
-    command: the API (gunicorn), the workers, the simulator, the PostgreSQL backends connected to the
-    bench's database, this client, the rest (other PostgreSQL backends and other users included)."""
+def cpu_seconds(db_name: str, ours: dict[int, str]) -> dict[str, float]:
+    """CPU time (user + system, children reaped included) per part: the processes this run started
+    and their children (``ours``: pid -> part), the PostgreSQL backends connected to the run's database,
+    this client, and the rest of the machine (other users, PostgreSQL's own background processes)."""
     tick = os.sysconf("SC_CLK_TCK")
-    out: dict[str, float] = {}
+    procs: dict[int, tuple[int, float, str, str]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -70,20 +70,20 @@ def cpu_seconds(db_name: str) -> dict[str, float]:
             cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        fields = stat.rsplit(")", 1)[1].split()
-        cpu = sum(int(v) for v in fields[11:15]) / tick
-        if "gunicorn" in cmd:
-            kind = "api"
-        elif "atlas-outbound worker" in cmd:
-            kind = "workers"
-        elif "atlas-wa-simulator" in cmd:
-            kind = "simulator"
-        elif "postgres" in stat.split(")")[0] and f" {db_name} " in cmd:
+        name, fields = stat.split(" (", 1)[1].rsplit(")", 1)[0], stat.rsplit(")", 1)[1].split()
+        procs[int(entry)] = (int(fields[1]), sum(int(v) for v in fields[11:15]) / tick, name, cmd)
+    out: dict[str, float] = {}
+    for pid, (_, cpu, name, cmd) in procs.items():
+        kind, up = "other", pid
+        while up in procs and up > 1:
+            if up in ours:
+                kind = ours[up]
+                break
+            up = procs[up][0]
+        if kind == "other" and name == "postgres" and f" {db_name} " in cmd:
             kind = "postgres"
-        elif int(entry) == os.getpid():
+        elif pid == os.getpid():
             kind = "client"
-        else:
-            kind = "other"
         out[kind] = out.get(kind, 0.0) + cpu
     return out
 
@@ -115,6 +115,7 @@ class Run:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.org = str(uuid.uuid4())
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.parts: dict[int, str] = {}
         self.db_url = database(f"w{workers}", self.folder)
         self.api_port, self.sim_port = free_port(), free_port()
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PROMETHEUS")}
@@ -135,6 +136,8 @@ class Run:
         proc = subprocess.Popen(list(argv), env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         self.procs.append(proc)
+        self.parts[proc.pid] = ("simulator" if argv[0].endswith("simulator") else
+                                "api" if argv[1] == "serve" else "workers")
         return proc
 
     def start(self) -> None:
@@ -189,9 +192,10 @@ class Run:
 
     def measure(self) -> dict[str, Any]:
         db_name = make_url(self.db_url).database or ""
-        cpu0, busy0, wall0 = cpu_seconds(db_name), machine_busy(), time.monotonic()
+        cpu0, busy0, wall0 = cpu_seconds(db_name, self.parts), machine_busy(), time.monotonic()
         if self.args.preload:  # the sending path alone: every message queued before a worker starts
             started, accepted = self.post_all()
+            cpu0, busy0, wall0 = cpu_seconds(db_name, self.parts), machine_busy(), time.monotonic()
         for _ in range(self.workers):
             self.spawn(str(BIN / "atlas-outbound"), "worker", "--no-consumers")
         if not self.args.preload:
@@ -208,7 +212,7 @@ class Run:
                 time.sleep(0.1)
             rows = conn.execute(select(OutboundMessage.__table__.c.created_at,
                                        OutboundMessage.__table__.c.sent_at)).all()
-        cpu1, busy1, wall1 = cpu_seconds(db_name), machine_busy(), time.monotonic()
+        cpu1, busy1, wall1 = cpu_seconds(db_name, self.parts), machine_busy(), time.monotonic()
         cpu = {k: 1000 * (cpu1.get(k, 0.0) - cpu0.get(k, 0.0)) / self.args.messages
                for k in ("api", "workers", "simulator", "postgres", "client", "other")}
         done = [r for r in rows if r.sent_at is not None]
