@@ -133,3 +133,41 @@ def test_csv_export_is_exact_and_scoped(coop):
     mine = coop.call("GET", f"/groups/{group['id']}/contributions/export.csv", roles="COOP_MEMBER", user="user-1")
     assert {r["memberId"] for r in csv.DictReader(io.StringIO(mine.get_data(as_text=True)))} == {amina["id"]}
     assert coop.call("GET", f"/groups/{group['id']}/contributions/export.csv", roles="AGENT").status_code == 403
+
+
+def test_an_instalment_belongs_to_its_members_and_plans_group(coop, container):
+    """The database refuses an instalment whose member or plan is of another group; the bulk write
+    refuses another organisation."""
+    from datetime import date
+    from decimal import Decimal
+
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from atlas_coop.adapters.bulk import insert_schedule
+    from atlas_coop.adapters.orm import ContributionPlan
+    from atlas_shared.db.tenancy import TenantScopeMissing
+    from atlas_shared.db.types import utcnow
+
+    group, (amina,) = coop.funded_group(1)
+    other, _ = coop.funded_group(1)
+    db = container.platform.db
+    with db.session(coop.org) as session:
+        plans = {str(p.group_id): p for p in session.query(ContributionPlan)}
+    mine, theirs = plans[group["id"]], plans[other["id"]]
+    due = [(date(2031, 1, 1), Decimal("1000.00"), 0, Decimal("1000.00"))]
+    for group_id, plan in ((uuid.UUID(other["id"]), theirs), (uuid.UUID(group["id"]), theirs)):
+        with db.session(coop.org) as session:
+            with pytest.raises(IntegrityError):
+                insert_schedule(session, org_id=uuid.UUID(coop.org), group_id=group_id, plan_id=plan.id,
+                                plan_version=plan.version, member_ids=[uuid.UUID(amina["id"])], schedule=due,
+                                now=utcnow())
+                session.flush()
+    with db.session(coop.org) as session, pytest.raises(TenantScopeMissing):
+        insert_schedule(session, org_id=uuid.uuid4(), group_id=mine.group_id, plan_id=mine.id, plan_version=1,
+                        member_ids=[uuid.UUID(amina["id"])], schedule=due, now=utcnow())
+    with db.session(coop.org) as session:
+        assert insert_schedule(session, org_id=uuid.UUID(coop.org), group_id=mine.group_id, plan_id=mine.id,
+                               plan_version=1, member_ids=[uuid.UUID(amina["id"])], schedule=due,
+                               now=utcnow()) == 1
+        session.rollback()

@@ -36,6 +36,7 @@ class Member(TenantScoped, Base):
     __table_args__ = (
         # FIFO rank unique per group; a member who left and was replaced gives up the rank (NULL).
         UniqueConstraint("group_id", "fifo_rank", name="uq_coop_members_group_rank"),
+        UniqueConstraint("id", "group_id", name="uq_coop_members_id_group"),  # referenced by instalments
         Index("ix_coop_members_org_group_status", "org_id", "group_id", "status"),
         Index("ix_coop_members_org_user", "org_id", "user_id"),
     )

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atlas_coop.adapters.orm.base import Base, Money
@@ -17,7 +17,9 @@ from atlas_shared.db.types import JsonType, UtcDateTime, UuidType, new_id, utcno
 
 class ContributionPlan(TenantScoped, Base):
     __tablename__ = "coop_contribution_plans"
-    __table_args__ = (UniqueConstraint("group_id", "version", name="uq_coop_contribution_plans_version"),)
+    __table_args__ = (UniqueConstraint("group_id", "version", name="uq_coop_contribution_plans_version"),
+                      # referenced by the instalments (a plan of their group)
+                      UniqueConstraint("id", "group_id", name="uq_coop_contribution_plans_id_group"))
 
     id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True, default=new_id)
     group_id: Mapped[uuid.UUID] = mapped_column(UuidType, ForeignKey("coop_groups.id"), index=True)
@@ -40,6 +42,12 @@ class Contribution(TenantScoped, Base):
     __tablename__ = "coop_contributions"
     __table_args__ = (
         UniqueConstraint("member_id", "due_date", name="uq_coop_contributions_member_due"),
+        # The member and the plan belong to the instalment's group (which they imply exists).
+        ForeignKeyConstraint(["member_id", "group_id"], ["coop_members.id", "coop_members.group_id"],
+                             name="fk_coop_contributions_member_group"),
+        ForeignKeyConstraint(["plan_id", "group_id"], ["coop_contribution_plans.id",
+                                                       "coop_contribution_plans.group_id"],
+                             name="fk_coop_contributions_plan_group"),
         Index("ix_coop_contributions_group", "org_id", "group_id", "due_date"),
         Index("ix_coop_contributions_status_due", "org_id", "status", "due_date"),
     )
@@ -47,10 +55,10 @@ class Contribution(TenantScoped, Base):
     id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True, default=new_id)
     # Not indexed alone (unlike TenantScoped's default): both composite indexes lead with org_id.
     org_id: Mapped[uuid.UUID] = mapped_column(UuidType, nullable=False)
-    group_id: Mapped[uuid.UUID] = mapped_column(UuidType, ForeignKey("coop_groups.id"))
+    group_id: Mapped[uuid.UUID] = mapped_column(UuidType)
     # Indexed by uq_coop_contributions_member_due (member_id first); no second index to maintain.
-    member_id: Mapped[uuid.UUID] = mapped_column(UuidType, ForeignKey("coop_members.id"))
-    plan_id: Mapped[uuid.UUID] = mapped_column(UuidType, ForeignKey("coop_contribution_plans.id"))
+    member_id: Mapped[uuid.UUID] = mapped_column(UuidType)
+    plan_id: Mapped[uuid.UUID] = mapped_column(UuidType)
     plan_version: Mapped[int] = mapped_column(Integer)
     due_date: Mapped[date] = mapped_column(Date)
     base_amount: Mapped[Decimal] = mapped_column(Money)
