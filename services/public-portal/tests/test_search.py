@@ -109,3 +109,46 @@ def test_search_totals_expire_and_stay_bounded():
     off = SearchTotals(ttl=0)
     off.put("a", 1)
     assert off.get("a") is None
+
+
+def test_a_large_total_is_the_planners_estimate_flagged_not_exact(client, published, container, monkeypatch):
+    from atlas_portal.adapters.repositories import PublicListingRepository, approximate
+
+    container.platform.extras.update(search_totals=None, exact_total_up_to=2)
+    for _ in range(5):
+        published(city="Tanger")
+    expected = {}
+    monkeypatch.setattr(PublicListingRepository, "estimate", lambda self, stmt: expected.get("rows"))
+    expected["rows"] = 1376                       # more than 2 expected: the estimate, rounded
+    body = client.get("/api/public/v1/listings?city=tanger&size=2").json
+    assert (body["total"], body["totalExact"], len(body["items"])) == (1400, False, 2)
+    from atlas_portal.entrypoints.web import routes as pages
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    assert "environ 1400 annonces" in client.get("/annonces/tanger").get_data(as_text=True)
+    expected["rows"] = 1                          # never below what the page itself proves
+    assert client.get("/api/public/v1/listings?city=tanger&size=2&page=2").json["total"] == 5  # 2 expected: counted
+    expected["rows"] = 3
+    body = client.get("/api/public/v1/listings?city=tanger&size=2&page=2").json
+    assert (body["total"], body["totalExact"]) == (4, False)   # estimate 3 < the 4 rows already seen
+    body = client.get("/api/public/v1/listings?city=tanger&size=2&page=3").json
+    assert (body["total"], body["totalExact"]) == (5, True)    # the last page: exact
+    expected["rows"] = None                       # SQLite: no estimate, always counted
+    body = client.get("/api/public/v1/listings?city=tanger&size=2").json
+    assert (body["total"], body["totalExact"]) == (5, True)
+    container.platform.extras["exact_total_up_to"] = 0     # 0: always count
+    expected["rows"] = 1376
+    assert client.get("/api/public/v1/listings?city=tanger&size=2").json["totalExact"] is True
+    assert [approximate(n) for n in (7, 99, 100, 1376, 24_877, 97_032)] == [7, 99, 100, 1400, 25_000, 97_000]
+
+
+def test_the_estimate_is_postgresql_s_plan_rows(container, published):
+    from atlas_portal.adapters.repositories import PublicListingRepository
+
+    published(city="Tanger")
+    with container.platform.db.session(tenant_bypass=True, read_only=True) as session:
+        repo = PublicListingRepository(session)
+        estimate = repo.estimate(repo.search_statement({"q": "vue mer", "city": "Tanger", "price_max": 10**6}))
+    if container.platform.db.dialect == "postgresql":
+        assert isinstance(estimate, int) and estimate >= 0
+    else:
+        assert estimate is None

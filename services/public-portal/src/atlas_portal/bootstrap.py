@@ -39,7 +39,9 @@ def build() -> Container:
         media_dir=Path(os.environ.get("ATLAS_MEDIA_DIR") or settings.var_dir / "media"),
         site_url=os.environ.get("ATLAS_PUBLIC_SITE_URL", "").rstrip("/"),
         # Counted search totals, reused while paging/sorting (default: the answers' max-age, 30 s).
-        search_totals=SearchTotals(ttl=float(os.environ.get("ATLAS_PORTAL_TOTALS_TTL", "30"))))
+        search_totals=SearchTotals(ttl=float(os.environ.get("ATLAS_PORTAL_TOTALS_TTL", "30"))),
+        # Above this many expected matches a search's total is PostgreSQL's estimate (0: always count).
+        exact_total_up_to=int(os.environ.get("ATLAS_PORTAL_EXACT_TOTAL_UP_TO", "200")))
     return Container(platform=platform)
 
 

@@ -1,5 +1,5 @@
-"""Recently counted search totals, per process: paging through a search or changing its sort does
-not count its matches again.
+"""Recently counted (or estimated) search totals, per process: paging through a search or changing
+its sort does not count its matches again.
 
 Counting is the costliest statement of a search (it reads every match, where a page reads ``size``
 rows along an index) and it depends only on the filters, not on the page or the sort. A total is kept
@@ -14,16 +14,17 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 
 class SearchTotals:
     def __init__(self, ttl: float = 30.0, capacity: int = 10_000,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl, self.capacity, self._clock = ttl, capacity, clock
-        self._items: OrderedDict[Hashable, tuple[float, int]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()  # gunicorn gthread: several request threads per process
 
-    def get(self, key: Hashable) -> int | None:
+    def get(self, key: Hashable) -> Any | None:
         if self.ttl <= 0:
             return None
         with self._lock:
@@ -36,7 +37,7 @@ class SearchTotals:
             self._items.move_to_end(key)
             return found[1]
 
-    def put(self, key: Hashable, total: int) -> None:
+    def put(self, key: Hashable, total: Any) -> None:
         if self.ttl <= 0:
             return
         with self._lock:

@@ -56,7 +56,9 @@ def results(city: str | None, tx: str | None):  # type: ignore[no-untyped-def]
         errors = sorted(exc.messages)
         valid = {k: v for k, v in raw.items() if k not in exc.messages}
         filters = SearchQuery().load({**valid, "size": PAGE_SIZE})
-    found = search.search_listings(uow(), filters, current_platform().extras.get("search_totals"))
+    extras = current_platform().extras
+    found = search.search_listings(uow(), filters, extras.get("search_totals"),
+                                   extras.get("exact_total_up_to"))
     pages_count = max(1, math.ceil(found.total / PAGE_SIZE))
     extra = {k: v for k, v in raw.items() if k not in ("city", "tx", "page")}
 

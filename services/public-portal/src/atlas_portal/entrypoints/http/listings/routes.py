@@ -14,14 +14,14 @@ from atlas_portal.entrypoints.http.listings.schemas import (
     LeadSchema,
     ListingDetailSchema,
     ListingEventSchema,
-    ListingSummarySchema,
+    ListingSearchPageSchema,
     ReportCreatedSchema,
     ReportSchema,
     SearchQuery,
 )
 from atlas_portal.service_layer import contact, search
 from atlas_shared.web.app import current_platform, request_ctx
-from atlas_shared.web.schemas import page_body, page_of
+from atlas_shared.web.schemas import page_body
 
 blp = Blueprint("public-listings", __name__, url_prefix="/api/public/v1/listings",
                 description="Public search over published listings (no authentication)")
@@ -45,11 +45,19 @@ def _json(body: Any) -> Response:
 @blp.route("")
 class PublicListings(MethodView):
     @blp.arguments(SearchQuery, location="query")
-    @blp.response(200, page_of(ListingSummarySchema), headers=None)
+    @blp.response(200, ListingSearchPageSchema, headers=None)
     def get(self, query):  # type: ignore[no-untyped-def]
-        """Search published listings by text, transaction, city, zone, price, rooms and surface."""
-        return _json(page_body(search.search_listings(_uow(), query,
-                                                      current_platform().extras.get("search_totals"))))
+        """Search published listings by text, transaction, city, zone, price, rooms and surface.
+
+        `total` is exact when `totalExact` is true: always when the results end on the page asked
+        for, and whenever PostgreSQL expects at most `ATLAS_PORTAL_EXACT_TOTAL_UP_TO` (200) matches.
+        Beyond that it is the database's estimate rounded to two significant digits (e.g. 1,400),
+        `totalExact` false: counting would read every match. A page past the end answers no items
+        and the exact total."""
+        extras = current_platform().extras
+        found = search.search_listings(_uow(), query, extras.get("search_totals"),
+                                       extras.get("exact_total_up_to"))
+        return _json({**page_body(found), "totalExact": found.total_exact})
 
 
 @blp.route("/<uuid:listing_id>")

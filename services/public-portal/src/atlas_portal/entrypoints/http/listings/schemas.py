@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from atlas_portal.domain import contact
 from atlas_portal.domain.public_listing import SORTS
-from atlas_shared.web.schemas import BodySchema, PageQuery
+from atlas_shared.web.schemas import BodySchema, PageQuery, page_of
 
 
 class SearchQuery(PageQuery):
@@ -35,6 +35,13 @@ class ListingSummarySchema(Schema):
     rooms = fields.Integer(allow_none=True)
     thumbnailUrl = fields.String(allow_none=True)
     url = fields.String(metadata={"description": "Canonical page path /annonce/{slug}-{id}"})
+
+
+class ListingSearchPageSchema(page_of(ListingSummarySchema)):  # type: ignore[misc]
+    total = fields.Integer(metadata={"description": "Matching listings: exact when totalExact, else "
+                                                    "PostgreSQL's estimate rounded to 2 significant digits"})
+    totalExact = fields.Boolean(metadata={"description": "False when total is an estimate (more than "
+                                                         "ATLAS_PORTAL_EXACT_TOTAL_UP_TO expected matches)"})
 
 
 class GeoSchema(Schema):
