@@ -26,7 +26,7 @@ class OutboundSettings:
     senders: int                        # sending threads per worker process
     batch_size: int                     # rows claimed at once by one sender
     lease_seconds: float                # a claimed row is someone else's to recover after this
-    poll_seconds: float                 # idle wait when nothing is due
+    poll_seconds: float                 # how often an idle worker process looks for due rows
     retry_schedule: tuple[float, ...]   # delay before attempt 2, 3, ... (max attempts = len + 1)
     retry_jitter: float                 # +/- fraction of each delay
     pair_rate_delay: float              # WhatsApp 131056: wait before that recipient again

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import socket
 import threading
 import time
@@ -67,14 +68,19 @@ class Sender:
                     log.exception("claim failed", extra={"worker": worker})
                     stop.wait(1.0)
                     continue
-                if not batch:
-                    stop.wait(self.settings.poll_seconds)
-                    continue
-                self.send_batch(batch, worker, stop, calls)
+                if batch:
+                    self.send_batch(batch, worker, stop, calls)
                 if len(batch) < self.settings.batch_size:  # the queue is drained: let the next batch fill
-                    stop.wait(self.settings.poll_seconds)
+                    stop.wait(self.idle_wait())
         finally:
             calls.shutdown(wait=False, cancel_futures=True)
+
+    def idle_wait(self) -> float:
+        """How long a sender that found the queue drained waits before it looks again: each of the
+        process's senders waits ``senders`` × the poll interval (± 50 %, so they stay spread out), so
+        the process as a whole looks every poll interval on average, not ``senders`` times as often
+        (an idle claim is a transaction; a busy sender claims again at once)."""
+        return self.settings.poll_seconds * self.settings.senders * random.uniform(0.5, 1.5)  # noqa: S311
 
     def send_batch(self, batch: list[Claimed], worker: str, stop: threading.Event,
                    calls: ThreadPoolExecutor | None = None) -> None:
