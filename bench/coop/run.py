@@ -13,7 +13,8 @@
 Databases: a migrated SQLite file in a temporary folder and, when ``ATLAS_BENCH_DATABASE_URL`` is set,
 a fresh PostgreSQL database ``atlas_bench_coop_<random>`` created on that server (the URL is only
 used to connect as an administrator) and dropped at the end. Prints wall and CPU time (CPU is the
-steadier figure on a shared machine); asserts nothing.
+steadier figure on a shared machine) and, for a PostgreSQL server on this machine, the CPU its backend
+spent on the measured transaction (read from ``/proc``); asserts nothing. Figures: bench/coop/README.md.
 Run: ``.venv/bin/python bench/coop/run.py [--members 2000 --lots 500 --instalments 60 --skip-sqlite]``.
 """
 

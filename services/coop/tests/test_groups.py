@@ -90,6 +90,8 @@ def test_status_changes_are_on_the_timeline_and_audited(coop, container):
         audit = session.query(AuditEvent).filter_by(entity_id=group["id"], action="COOP_FUNDING_OPENED").one()
     assert audit.diff["context"]["documentId"] == opened["data"]["documentId"]
     assert audit.diff["context"]["funding"]["instalments"] == 3
+    funding = audit.diff["context"]["funding"]  # one event summarises the generation
+    assert audit.actor and (funding["planVersion"], funding["members"], funding["instalmentsPerMember"]) == (1, 1, 3)
 
 
 def test_roles_and_tenancy(coop):

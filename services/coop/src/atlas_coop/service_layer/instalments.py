@@ -46,7 +46,8 @@ def _call_for_funds(schedule: Sequence[tuple[date, DueAmount]]) -> dict[str, str
 
 
 def open_funding(uow: UnitOfWork, group: CoopGroup) -> dict[str, Any]:
-    """Every current member without instalments gets the current plan's schedule, and a call for funds."""
+    """Every current member without instalments gets the current plan's schedule, and a call for funds;
+    the summary goes in the audit event of the group's move to FUNDING_OPEN (one event, not one per row)."""
     plan = PlanRepository(uow.session).current(group.id)
     assert plan is not None  # the VALIDATED_PLAN guard ran before
     schedule = schedule_of(plan)
@@ -56,7 +57,8 @@ def open_funding(uow: UnitOfWork, group: CoopGroup) -> dict[str, Any]:
     count = bulk_insert(uow, group, plan, [m.id for m in to_bill], schedule)
     notify(uow, group, to_bill, Message(n.CALL_FOR_FUNDS, GROUP, group.id, f"funding-open:v{plan.version}",
                                         _call_for_funds(schedule), plan))
-    return {"planId": plan.id, "planVersion": plan.version, "members": len(to_bill), "instalments": count}
+    return {"planId": plan.id, "planVersion": plan.version, "members": len(to_bill),
+            "instalmentsPerMember": len(schedule), "instalments": count}
 
 
 def bill_new_member(uow: UnitOfWork, group: CoopGroup, member: Member, today: date) -> int:
