@@ -225,8 +225,9 @@ def load_main(argv: list[str]) -> None:
 # -- query plans ---------------------------------------------------------------------------------
 
 def explain(url: str) -> None:
-    """EXPLAIN ANALYZE of the statements one typical search runs (page and count)."""
-    from sqlalchemy import create_engine, select, text
+    """EXPLAIN (ANALYZE, BUFFERS) of the statements a typical search runs: its page, its exact count
+    (run only when the planner expects few matches) and the planner's estimate used instead."""
+    from sqlalchemy import create_engine, func, text
     from sqlalchemy.orm import Session
 
     from atlas_portal.adapters.repositories import PublicListingRepository
@@ -234,14 +235,20 @@ def explain(url: str) -> None:
     engine = create_engine(url)
     filters = {"q": "terrasse", "city": "Rabat", "tx": "SALE", "price_max": 5_000_000, "sort": "recent"}
     with Session(engine) as session:
-        stmt = PublicListingRepository(session).search_statement(filters)
-        for label, query in (("page", stmt.limit(20)),
-                             ("count", select(__import__("sqlalchemy").func.count())
-                              .select_from(stmt.order_by(None).subquery()))):
+        repo = PublicListingRepository(session)
+        stmt = repo.search_statement(filters)
+        count = stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+        for label, query in (("page", stmt.limit(20)), ("count", count)):
             compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
-            plan = session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF) {compiled}")).scalars()
+            plan = session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {compiled}")).scalars()
             print(f"\n-- {label}: {filters}")
             print("\n".join(plan))
+        estimate = getattr(repo, "estimate", None)
+        if estimate is not None:
+            started = time.perf_counter()
+            rows = estimate(stmt)
+            print(f"\n-- planner estimate (what the answer's total is above the exact limit): {rows} rows, "
+                  f"{(time.perf_counter() - started) * 1000:.1f} ms from Python")
     engine.dispose()
 
 
