@@ -379,3 +379,18 @@ def test_a_malformed_message_goes_straight_to_the_dead_letter_queue(db, broker, 
     [letter] = list_dead_letters(broker, consumer.sub.queue)
     assert letter.body == {"hello": "world"} and "malformed" in letter.error
     assert applied(db) == []
+
+
+def test_the_envelope_carries_every_field_and_survives_a_round_trip():
+    from dataclasses import fields
+    from datetime import date
+    from decimal import Decimal
+
+    event = Event(type="thing.happened", payload={"amount": Decimal("10.50"), "on": date(2026, 1, 5),
+                                                  "ids": (uuid.UUID(int=1),)},
+                  org_id="org", actor="me", correlation_id="c", version=3)
+    envelope = event.to_dict()
+    assert set(envelope) == {f.name for f in fields(Event)}
+    assert envelope["payload"] == {"amount": "10.50", "on": "2026-01-05", "ids": [str(uuid.UUID(int=1))]}
+    again = Event.from_dict(envelope)
+    assert again.to_dict() == envelope

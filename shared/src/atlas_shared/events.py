@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -40,7 +40,10 @@ class Event:
     occurred_at: str = field(default_factory=lambda: utcnow().isoformat())
 
     def to_dict(self) -> dict[str, Any]:
-        return json_safe(asdict(self))
+        # Field by field: dataclasses.asdict deep-copies the payload before json_safe copies it again.
+        return {"type": self.type, "payload": json_safe(self.payload), "org_id": self.org_id,
+                "actor": self.actor, "correlation_id": self.correlation_id, "version": self.version,
+                "id": self.id, "occurred_at": self.occurred_at}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from atlas_shared.context import RequestContext
 from atlas_shared.db.engine import Database
 from atlas_shared.db.platform import AuditEvent, OutboxMessage
+from atlas_shared.db.tenancy import ORG_KEY
+from atlas_shared.db.types import new_id, utcnow
 from atlas_shared.events import Event, exchange_for, json_safe
 
 
@@ -77,13 +79,18 @@ class UnitOfWork:
         change = diff(before, after)
         if extra:
             change["context"] = json_safe(extra)
-        row = AuditEvent(service=self.service, actor=self.ctx.user_id, action=action,
+        # Every column is set here (no flush, so a use case auditing 500 rows is not 500 round trips);
+        # the session's tenant guard still checks the org when the transaction flushes.
+        org = self.session.info.get(ORG_KEY)
+        row = AuditEvent(id=new_id(), org_id=uuid.UUID(str(org)) if org is not None else None,
+                         service=self.service, actor=self.ctx.user_id, action=action,
                          entity_type=entity_type, entity_id=str(entity_id),
                          parent_type=parent[0] if parent else None,
                          parent_id=str(parent[1]) if parent else None,
-                         diff=change, correlation_id=self.ctx.correlation_id)
+                         diff=change, correlation_id=self.ctx.correlation_id, created_at=utcnow())
         self.session.add(row)
-        self.session.flush()
+        if row.org_id is None:
+            self.session.flush()  # an org-less session: the guard refuses it now, where it happened
         self.publish("audit.recorded", audit_payload(row), aggregate_type=entity_type,
                      aggregate_id=entity_id, org_id=row.org_id)
         return row
