@@ -6,21 +6,13 @@ from atlas_outbound.testing import outbox, template_message
 from atlas_shared.testing import auth_headers
 
 
-def ready(org):
-    dossier = str(uuid.uuid4())
-    org.configure_whatsapp()
-    org.template()
-    org.grant(dossier)
-    return dossier
-
-
 def cancel(org, message_id, headers=None, **body):
     return org.client.post(f"/api/v1/outbound/messages/{message_id}/cancel", headers=headers or org.headers,
                            json=body)
 
 
 def test_an_operator_cancels_a_queued_message_and_it_is_never_sent(org, send_due, simulator):
-    dossier = ready(org)
+    dossier = org.ready_dossier()
     queued = org.send(template_message(dossier)).json
     agent = auth_headers(org.id, "AGENT")
     refused = cancel(org, queued["id"], agent)
@@ -35,7 +27,7 @@ def test_an_operator_cancels_a_queued_message_and_it_is_never_sent(org, send_due
 
 
 def test_a_sent_message_cannot_be_cancelled(org, send_due):
-    dossier = ready(org)
+    dossier = org.ready_dossier()
     queued = org.send(template_message(dossier)).json
     assert send_due() == 1 and org.get(queued["id"])["status"] == "SENT"
     res = cancel(org, queued["id"])
@@ -44,14 +36,14 @@ def test_a_sent_message_cannot_be_cancelled(org, send_due):
 
 
 def test_another_orgs_message_is_not_found(org, other_org):
-    dossier = ready(org)
+    dossier = org.ready_dossier()
     queued = org.send(template_message(dossier)).json
     assert cancel(other_org, queued["id"]).status_code == 404
     assert org.get(queued["id"])["status"] == "QUEUED"
 
 
 def test_withdrawing_consent_stops_the_messages_waiting_on_it(org, send_due):
-    dossier, other = ready(org), str(uuid.uuid4())
+    dossier, other = org.ready_dossier(), str(uuid.uuid4())
     org.grant(other)
     waiting = [org.send(template_message(dossier)).json["id"] for _ in range(2)]
     unrelated = org.send(template_message(other)).json["id"]

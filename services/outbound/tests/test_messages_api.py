@@ -10,16 +10,8 @@ from atlas_outbound.testing import PHONE, outbox, template_message
 from atlas_shared.db.platform import AuditEvent
 
 
-def ready(org):
-    dossier = str(uuid.uuid4())
-    org.configure_whatsapp()
-    org.template()
-    org.grant(dossier)
-    return dossier
-
-
 def test_first_request_queues_and_replays_return_the_same_message(org):
-    dossier = ready(org)
+    dossier = org.ready_dossier()
     first = org.send(template_message(dossier), key="key-1")
     assert first.status_code == 201, first.json
     body = first.json
@@ -34,7 +26,7 @@ def test_first_request_queues_and_replays_return_the_same_message(org):
 
 
 def test_idempotency_key_missing_reused_or_in_flight(org, container):
-    dossier = ready(org)
+    dossier = org.ready_dossier()
     missing = org.client.post("/api/v1/outbound/messages", headers=org.headers, json=template_message(dossier))
     assert missing.status_code == 400 and "Idempotency-Key" in missing.json["details"]
     assert org.send(template_message(dossier), key="k").status_code == 201
@@ -55,7 +47,7 @@ def test_idempotency_key_missing_reused_or_in_flight(org, container):
 
 
 def test_keys_are_scoped_per_org(org, other_org):
-    dossier, other_dossier = ready(org), ready(other_org)
+    dossier, other_dossier = org.ready_dossier(), other_org.ready_dossier()
     a = org.send(template_message(dossier), key="shared-key")
     b = other_org.send(template_message(other_dossier), key="shared-key")
     assert a.status_code == b.status_code == 201 and a.json["id"] != b.json["id"]
@@ -88,7 +80,7 @@ def test_validation_errors_name_each_field_and_change_nothing(org):
 
 
 def test_other_org_never_sees_a_message(org, other_org):
-    dossier = ready(org)
+    dossier = org.ready_dossier()
     message = org.send(template_message(dossier)).json
     url = f"/api/v1/outbound/messages/{message['id']}"
     assert other_org.client.get(url, headers=other_org.headers).status_code == 404
@@ -98,7 +90,7 @@ def test_other_org_never_sees_a_message(org, other_org):
 
 
 def test_list_filters_and_roles(org):
-    dossier = ready(org)
+    dossier = org.ready_dossier()
     org.send(template_message(dossier))
     org.inbound()
     org.send({"channel": "WHATSAPP", "to": PHONE, "dossierId": dossier, "text": "Bonjour !"})

@@ -60,6 +60,14 @@ class Org:
                       actor="crm-user-1")
         return self.consumers[consumer].process(event)
 
+    def ready_dossier(self) -> str:
+        """A new dossier this org may message on WhatsApp with its template (account, template, consent)."""
+        dossier = str(uuid.uuid4())
+        self.configure_whatsapp()
+        self.template()
+        self.grant(dossier)
+        return dossier
+
     def grant(self, dossier: str, channel: str = "WHATSAPP", *, status: str = "GRANTED", version: int = 1,
               phone: str | None = PHONE, email: str | None = None, expires_at: str | None = None,
               consent_type: str = "CONSENT_CONTACT", subject_type: str = "DOSSIER") -> str:
