@@ -83,3 +83,37 @@ def test_rate_setting_falls_back_to_the_gateways():
     own = AbuseSettings.from_env({"ATLAS_PUBLIC_RATE_LIMIT_WRITE": "300/hour", "ATLAS_PORTAL_WRITE_RATE": "3/second"})
     assert (own.write_capacity, own.write_period) == (3, 1.0)
     assert [str(n) for n in AbuseSettings.from_env({}).trusted_proxies] == ["127.0.0.1/32"]
+
+
+@pytest.fixture
+def hourly(container, monkeypatch):
+    """The portal with a generous per-minute rate but 3 submissions per address and hour."""
+    monkeypatch.setenv("ATLAS_PORTAL_WRITE_RATE", "100/minute")
+    monkeypatch.setenv("ATLAS_PORTAL_SUBMISSIONS_PER_HOUR", "3")
+    app_container = build()
+    yield create_http_app(app_container).test_client()
+    app_container.platform.db.dispose()
+
+
+def test_the_hourly_budget_is_counted_in_the_database_across_processes(hourly, published, outbox):
+    listing_id = published()
+    url = f"/api/public/v1/listings/{listing_id}/leads"
+    assert [hourly.post(url, json={**LEAD, "message": f"m{n}"}).status_code for n in range(2)] == [201, 201]
+    assert hourly.post(f"/api/public/v1/listings/{listing_id}/reports",
+                       json={"reasonCode": "REPORT_SPAM"}).status_code == 201
+    # A second process (its own in-memory buckets, empty) still sees the three submissions.
+    second = build()
+    other = create_http_app(second).test_client()
+    for res in (other.post(url, json={**LEAD, "message": "m9"}),
+                other.post("/api/public/v1/biz/demo-leads", json={
+                    "fullName": "Bot", "email": "bot@example.ma", "company": "X", "consentContact": True})):
+        assert res.status_code == 429 and res.json["code"] == "RATE_LIMITED", res.json
+        assert 1 <= int(res.headers["Retry-After"]) <= 3600
+    second.platform.db.dispose()
+    assert len(outbox("portal.lead_submitted")) == 2 and outbox("portal.demo_requested") == []
+    # The same form sent again still gets its first answer (a resubmission costs nothing).
+    again = hourly.post(url, json={**LEAD, "message": "m0"})
+    assert again.status_code == 201
+    # Another address has its own budget.
+    assert hourly.post(url, json={**LEAD, "message": "autre"}, headers={"X-Forwarded-For": "203.0.113.9"}
+                       ).status_code == 201

@@ -23,6 +23,7 @@ class AbuseSettings:
     write_capacity: int
     write_period: float
     trusted_proxies: tuple[Network, ...]
+    submissions_per_hour: int = 30  # leads + reports + demo requests per address, counted in the database
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AbuseSettings:
@@ -32,6 +33,7 @@ class AbuseSettings:
         count, _, period = rate.partition("/")
         trusted = env.get("ATLAS_TRUSTED_PROXIES", "127.0.0.1")
         return cls(write_capacity=int(count), write_period=PERIODS[period.strip().rstrip("s")],
+                   submissions_per_hour=int(env.get("ATLAS_PORTAL_SUBMISSIONS_PER_HOUR", "30")),
                    trusted_proxies=tuple(ipaddress.ip_network(p.strip(), strict=False)
                                          for p in trusted.split(",") if p.strip()))
 

@@ -81,6 +81,7 @@ class Lead(Base):
     __table_args__ = (
         Index("ix_leads_resubmission", "listing_id", "fingerprint", "submitted_at"),
         Index("uq_leads_idempotency_key", "idempotency_key", unique=True),
+        Index("ix_leads_ip_submitted", "ip", "submitted_at"),
     )
 
     lead_id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True)
@@ -100,7 +101,8 @@ class Lead(Base):
 
 class PublicReport(Base):
     __tablename__ = "public_reports"
-    __table_args__ = (Index("ix_public_reports_resubmission", "listing_id", "fingerprint", "submitted_at"),)
+    __table_args__ = (Index("ix_public_reports_resubmission", "listing_id", "fingerprint", "submitted_at"),
+                      Index("ix_public_reports_ip_submitted", "ip", "submitted_at"))
 
     report_id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True)
     listing_id: Mapped[uuid.UUID] = mapped_column(UuidType)
@@ -113,7 +115,8 @@ class PublicReport(Base):
 
 class DemoRequest(Base):
     __tablename__ = "demo_requests"
-    __table_args__ = (Index("ix_demo_requests_resubmission", "fingerprint", "submitted_at"),)
+    __table_args__ = (Index("ix_demo_requests_resubmission", "fingerprint", "submitted_at"),
+                      Index("ix_demo_requests_ip_submitted", "ip", "submitted_at"))
 
     case_id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))

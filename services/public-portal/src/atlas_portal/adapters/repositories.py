@@ -180,3 +180,14 @@ def recent_report(session: Any, listing_id: Any, fingerprint: str, since: dateti
 def recent_demo_request(session: Any, fingerprint: str, since: datetime) -> DemoRequest | None:
     return session.scalar(select(DemoRequest).where(DemoRequest.fingerprint == fingerprint,
                                                     DemoRequest.submitted_at >= since).limit(1))
+
+
+def submissions_from(session: Any, ip: str, since: datetime) -> tuple[int, datetime | None]:
+    """How many leads, reports and demo requests ``ip`` sent since ``since``, and the oldest one's time."""
+    count, oldest = 0, None
+    for model in (Lead, PublicReport, DemoRequest):
+        n, first = session.execute(select(func.count(), func.min(model.submitted_at))
+                                   .where(model.ip == ip, model.submitted_at >= since)).one()
+        count += n
+        oldest = first if oldest is None or (first is not None and first < oldest) else oldest
+    return count, oldest

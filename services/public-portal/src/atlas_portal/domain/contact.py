@@ -11,6 +11,9 @@ EVENT_TYPES = ("WHATSAPP_CLICKED", "PHONE_CLICKED", "PHONE_REVEALED", "EMAIL_CLI
                "FAVORITE_ADDED", "GALLERY_OPENED")
 # The same form sent again within this window is the same submission (double click, reload, bot).
 RESUBMISSION_WINDOW = timedelta(minutes=10)
+# The durable per-address budget of public submissions (leads, reports, demo requests together),
+# counted in the database so that it holds across processes, instances and restarts.
+QUOTA_WINDOW = timedelta(hours=1)
 HONEYPOT = "website"  # hidden from people; a bot that fills it gets a fake success and nothing else
 CONSENT_TEXT = ("J'accepte que l'agence qui publie cette annonce me contacte au sujet de ma demande, "
                 "par le canal que j'ai choisi.")

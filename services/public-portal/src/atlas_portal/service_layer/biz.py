@@ -8,7 +8,7 @@ from typing import Any
 from atlas_portal.adapters.orm import DemoRequest
 from atlas_portal.adapters.repositories import recent_demo_request
 from atlas_portal.domain import contact as rules
-from atlas_portal.service_layer.contact import Origin, phone_e164
+from atlas_portal.service_layer.contact import Origin, phone_e164, within_quota
 from atlas_shared.db.types import utcnow
 from atlas_shared.db.uow import UnitOfWork
 from atlas_shared.errors import ConsentRequired, ValidationFailed
@@ -31,6 +31,7 @@ def submit_demo_request(uow: UnitOfWork, data: dict[str, Any], origin: Origin,
         again = recent_demo_request(uow.session, fingerprint, now - rules.RESUBMISSION_WINDOW)
         if again is not None:
             return {"caseId": str(again.case_id)}
+        within_quota(uow, origin, now)
         request = DemoRequest(case_id=uuid.uuid4(), fingerprint=fingerprint,
                               full_name=data["fullName"].strip(), email=data.get("email"), phone=phone,
                               company=data.get("company"), ip=origin.ip, submitted_at=now)

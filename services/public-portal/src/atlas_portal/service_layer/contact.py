@@ -7,8 +7,10 @@ success and nothing is stored or published.
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from atlas_portal.adapters.orm import Lead, PublicListing, PublicReport
@@ -17,11 +19,12 @@ from atlas_portal.adapters.repositories import (
     lead_by_key,
     recent_lead,
     recent_report,
+    submissions_from,
 )
 from atlas_portal.domain import contact as rules
 from atlas_shared.db.types import utcnow
 from atlas_shared.db.uow import UnitOfWork
-from atlas_shared.errors import ConsentRequired, NotFound, ValidationFailed
+from atlas_shared.errors import ConsentRequired, NotFound, RateLimited, ValidationFailed
 from atlas_shared.phones import InvalidPhone, to_e164
 
 
@@ -32,6 +35,20 @@ class Origin:
     ip: str
     user_agent: str | None = None
     idempotency_key: str | None = None
+    per_hour: int = 0  # submissions this address may make per hour (0: no durable quota)
+
+
+def within_quota(uow: UnitOfWork, origin: Origin, now: datetime) -> None:
+    """The durable per-address budget (all processes, across restarts): a flood from one network stops
+    here, before anything reaches the CRM. A resubmission answered with its first answer costs nothing."""
+    if origin.per_hour <= 0:
+        return
+    count, oldest = submissions_from(uow.session, origin.ip, now - rules.QUOTA_WINDOW)
+    if count >= origin.per_hour:
+        wait = max(1, math.ceil(((oldest or now) + rules.QUOTA_WINDOW - now).total_seconds()))
+        raise RateLimited(f"Too many requests from your network in the last hour (at most "
+                          f"{origin.per_hour}): try again later.", {"retryAfterSeconds": wait},
+                          headers={"Retry-After": str(wait)})
 
 
 def _listing(uow: UnitOfWork, listing_id: Any) -> PublicListing:
@@ -69,6 +86,7 @@ def submit_lead(uow: UnitOfWork, listing_id: Any, data: dict[str, Any], origin: 
         again = recent_lead(uow.session, listing.listing_id, fingerprint, now - rules.RESUBMISSION_WINDOW)
         if again is not None:
             return _lead_answer(again)
+        within_quota(uow, origin, now)
         lead = Lead(lead_id=uuid.uuid4(), case_id=uuid.uuid4(), listing_id=listing.listing_id,
                     org_id=listing.org_id, fingerprint=fingerprint, idempotency_key=origin.idempotency_key,
                     full_name=data["fullName"].strip(), phone=phone, email=data.get("email"),
@@ -101,6 +119,7 @@ def submit_report(uow: UnitOfWork, listing_id: Any, data: dict[str, Any], origin
         again = recent_report(uow.session, listing.listing_id, fingerprint, now - rules.RESUBMISSION_WINDOW)
         if again is not None:
             return {"reportId": str(again.report_id)}
+        within_quota(uow, origin, now)
         report = PublicReport(report_id=uuid.uuid4(), listing_id=listing.listing_id, org_id=listing.org_id,
                               reason_code=data["reasonCode"], fingerprint=fingerprint, ip=origin.ip,
                               submitted_at=now)

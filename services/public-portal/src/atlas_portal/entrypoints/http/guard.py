@@ -19,7 +19,8 @@ def origin() -> Origin:
     abuse = current_platform().extras["abuse"]
     ip = client_ip(request.remote_addr, request.headers.get("X-Forwarded-For"), abuse.trusted_proxies)
     key = (request.headers.get("Idempotency-Key") or "").strip()[:200] or None
-    return Origin(ip=ip, user_agent=(request.user_agent.string or "")[:300] or None, idempotency_key=key)
+    return Origin(ip=ip, user_agent=(request.user_agent.string or "")[:300] or None, idempotency_key=key,
+                  per_hour=abuse.submissions_per_hour)
 
 
 def guard() -> Origin:
