@@ -45,6 +45,8 @@ def test_a_tenant_addition_is_validated_usable_and_invisible_to_others(api, othe
     assert no_label.status_code == 400 and "labels" in no_label.json["details"]
     closed = add(api, "ANN_STATUS", "ANN_RESERVED")
     assert closed.status_code == 409 and closed.json["code"] == "REFERENCE_LOCKED"
+    elsewhere = add(api, "PAY_METHOD", "PAY_METHOD_MOBILE")
+    assert elsewhere.status_code == 409 and "coop service" in elsewhere.json["message"]
     twin = add(api, "LEAD_SOURCE", "LEAD_SOURCE_PORTAL")
     assert twin.status_code == 409 and twin.json["code"] == "REFERENCE_EXISTS"
     assert api.events("reference_data.changed") == []
@@ -119,7 +121,7 @@ def test_delete_removes_only_an_unused_addition_and_disables_anything_else(api):
     assert res.json["action"] == "DISABLED" and "global default" in res.json["message"]
     assert entries(api, "LEAD_SOURCE")["LEAD_SOURCE_EMAIL"]["origin"] == "OVERRIDE"
 
-    res = api.call("DELETE", f"{BASE}/PAY_METHOD/PAY_METHOD_CASH")
+    res = api.call("DELETE", f"{BASE}/NEED_TYPE/NEED_TYPE_WHATSAPP")
     assert res.json["action"] == "DISABLED" and res.json["usage"] is None
     assert [e["payload"]["action"] for e in api.events("reference_data.changed")] == [
         "CREATED", "DELETED", "CREATED", "DISABLED", "DISABLED", "DISABLED"]
@@ -127,7 +129,7 @@ def test_delete_removes_only_an_unused_addition_and_disables_anything_else(api):
 
 
 @pytest.mark.parametrize("path", ["LEAD_SOURCE/LEAD_SOURCE_PORTAL", "CHANNEL_TYPE/CHAN_SMS",
-                                  "CASE_TYPE/CRM_LEAD_B2B_DEMO"])
+                                  "CASE_TYPE/CRM_LEAD_B2B_DEMO", "PAY_METHOD/PAY_METHOD_CASH"])
 def test_codes_implemented_by_a_rule_cannot_be_disabled(api, path):
     for res in (api.call("DELETE", f"{BASE}/{path}"), api.call("PUT", f"{BASE}/{path}", json={"isActive": False})):
         assert res.status_code == 409 and res.json["code"] == "REFERENCE_LOCKED"

@@ -39,8 +39,14 @@ PREFIXES: dict[str, tuple[str, ...]] = {
     "PLAN_TYPE": ("PLAN_TYPE_",),
 }
 
-CLOSED = frozenset({"ANN_STATUS", "TX_TYPE", "REPORT_STATUS", "APPOINT_STATUS", "CHANNEL_TYPE",
-                    "CONSENT_TYPE", "ACTIVITY_TYPE"})
+# Codes another service checks against its own rules (it does not read tenant dictionaries yet):
+# an addition or a disabled code here would not change what that service accepts, so these are
+# labels and order only, like the closed ones.
+ENFORCED_BY = {"ANN_STATUS": "listings", "TX_TYPE": "listings", "MOD_REASON": "listings",
+               "REPORT_REASON": "public-portal", "REPORT_STATUS": "listings", "DOC_TYPE": "coop",
+               "PAY_METHOD": "coop"}
+
+CLOSED = frozenset({"APPOINT_STATUS", "CHANNEL_TYPE", "CONSENT_TYPE", "ACTIVITY_TYPE", *ENFORCED_BY})
 
 LOCKED_CODES: dict[str, frozenset[str]] = {
     "CASE_TYPE": frozenset({"CRM_LEAD", "CRM_LEAD_B2B_DEMO", "COOP_GROUP", "COOP_PROJECT",
@@ -56,10 +62,9 @@ LOCKED_CODES: dict[str, frozenset[str]] = {
     "B2B_LOST_REASON": frozenset({"B2B_LOST_OTHER"}),
 }
 
-# Dictionaries whose codes are stored by other services: the CRM cannot see whether a code is used,
-# so it never deletes one of them, it disables it.
-FOREIGN = frozenset({"ANN_STATUS", "TX_TYPE", "REPORT_REASON", "REPORT_STATUS", "MOD_REASON", "DOC_TYPE",
-                     "PAY_METHOD", "NEED_TYPE", "PLAN_TYPE"})
+# Dictionaries whose codes other services store too (the Biz form's needs and plan): the CRM cannot see
+# whether a code is used there, so it never deletes one of them, it disables it.
+FOREIGN = frozenset({*ENFORCED_BY, "NEED_TYPE", "PLAN_TYPE"})
 
 KNOWN_TYPES = tuple(DICTIONARIES)
 
@@ -76,6 +81,14 @@ def code_problems(dict_type: str, code: str) -> list[str]:
     if prefixes and not code.startswith(prefixes):
         found.append(f"A {dict_type} code starts with {' or '.join(prefixes)} followed by a name.")
     return found
+
+
+def closed_reason(dict_type: str) -> str:
+    if dict_type in ENFORCED_BY:
+        return (f"{dict_type} codes are checked by the {ENFORCED_BY[dict_type]} service's own rules, so "
+                "codes cannot be added or disabled here; labels and order can be changed.")
+    return (f"{dict_type} is a closed dictionary: each of its codes is implemented by a rule, so codes "
+            "cannot be added or disabled; labels and order can be changed.")
 
 
 def is_locked(dict_type: str, code: str) -> bool:

@@ -81,8 +81,7 @@ def create_entry(uow: UnitOfWork, dict_type: str, data: dict[str, Any]) -> dict[
     _known(dict_type)
     code = data["code"]
     if dict_type in rules.CLOSED:
-        raise ReferenceLocked(f"{dict_type} is a closed dictionary: each of its codes is implemented by a "
-                              "rule, so codes cannot be added; labels and order can be changed.")
+        raise ReferenceLocked(rules.closed_reason(dict_type))
     if problems := rules.code_problems(dict_type, code):
         raise ValidationFailed(details={"code": problems})
     with uow:
@@ -182,6 +181,8 @@ def _own_row(uow: UnitOfWork, dict_type: str,
 
 
 def _ensure_may_disable(uow: UnitOfWork, dict_type: str, code: str) -> None:
+    if dict_type in rules.CLOSED:
+        raise ReferenceLocked(rules.closed_reason(dict_type))
     if rules.is_locked(dict_type, code):
         raise ReferenceLocked(f"{code} is implemented by a rule of Atlas and cannot be disabled; "
                               "its labels and order can be changed.")
