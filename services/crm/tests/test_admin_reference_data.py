@@ -37,9 +37,11 @@ def test_every_dictionary_is_listed_and_readable_by_the_team(api):
 
 def test_a_tenant_addition_is_validated_usable_and_invisible_to_others(api, other_org):
     assert add(api, "LEAD_SOURCE", "LEAD_SOURCE_SALON", api.as_("MANAGER")).status_code == 403
-    bad = {"lead_source_salon": "UPPER_SNAKE", "LEAD_SOURCE__X": "UPPER_SNAKE", "SALON_IMMO": "LEAD_SOURCE_"}
-    for code, hint in bad.items():
-        res = add(api, "LEAD_SOURCE", code)
+    bad = {("LEAD_SOURCE", "lead_source_salon"): "UPPER_SNAKE", ("LEAD_SOURCE", "LEAD_SOURCE__X"): "UPPER_SNAKE",
+           ("LEAD_SOURCE", "SALON_IMMO"): "LEAD_SOURCE_", ("CASE_TYPE", "COOP_VILLAGE"): "CRM_",
+           ("CASE_STATUS", "COOP_GROUP_PAUSED"): "CRM_ or B2B_"}
+    for (dict_type, code), hint in bad.items():
+        res = add(api, dict_type, code)
         assert res.status_code == 400 and hint in res.json["details"]["code"][0], (code, res.json)
     no_label = api.call("POST", f"{BASE}/LEAD_SOURCE", json={"code": "LEAD_SOURCE_SALON", "labels": {}})
     assert no_label.status_code == 400 and "labels" in no_label.json["details"]

@@ -16,10 +16,11 @@ from atlas_crm.domain.reference_catalogue import DICTIONARIES
 CODE_SHAPE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 CODE_MAX_LENGTH = 60
 
-# The prefixes a code of each dictionary must start with (no entry: any UPPER_SNAKE code).
+# The prefixes a new code of each dictionary must start with (no entry: any UPPER_SNAKE code). The coop
+# module's case types and statuses are fixed sets of its own, so a tenant adds CRM ones only.
 PREFIXES: dict[str, tuple[str, ...]] = {
-    "CASE_TYPE": ("CRM_", "COOP_"),
-    "CASE_STATUS": ("CRM_", "B2B_", "COOP_"),
+    "CASE_TYPE": ("CRM_",),
+    "CASE_STATUS": ("CRM_", "B2B_"),
     "B2B_LOST_REASON": ("B2B_LOST_",),
     "LEAD_SOURCE": ("LEAD_SOURCE_",),
     "APPOINT_TYPE": ("APPOINT_",),
