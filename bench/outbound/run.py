@@ -238,6 +238,17 @@ class Run:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(5)
+        if self.db_url.startswith("postgresql") and not self.args.keep:
+            drop_database(self.db_url)
+
+
+def drop_database(url: str) -> None:
+    """The run's PostgreSQL database goes with it (``--keep`` keeps it)."""
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    engine.dispose()
 
 
 def _ts(value: Any) -> float:
