@@ -119,7 +119,8 @@ def test_an_owner_reads_the_dossiers_on_their_listings_without_the_leads_contact
     assert res.status_code == 404 and res.json["code"] == "CASE_NOT_FOUND"
     assert api.call("GET", "/api/v1/dossiers", owner, query_string={"phone": "0611111111"}).status_code == 403
     for method, path, body in endpoints(on_villa["id"]):
-        if path.endswith(on_villa["id"]) and method == "GET" or path.endswith("status-history"):
+        if method == "GET" and (path.endswith(on_villa["id"]) or "status-history" in path
+                                or path.startswith("/api/v1/appointments")):
             continue
         res = api.call(method, path, owner, json=body)
         assert res.status_code == 403 and res.json["code"] == "FORBIDDEN", (method, path)
@@ -139,3 +140,22 @@ def test_what_an_owner_sees_is_the_organisations_choice(api, owned):
         assert res.status_code == 403 and res.json["code"] == "FORBIDDEN"
     bad = api.call("PUT", "/api/v1/admin/org-settings", json={"ownerCaseAccess": "SOME"})
     assert bad.status_code == 400 and "ownerCaseAccess" in bad.json["details"]
+
+
+def test_an_owner_sees_the_visits_on_their_property_without_the_agencys_notes(api, owned, when):
+    on_villa, on_riad = owned
+    for dossier in (on_villa, on_riad):
+        res = api.call("POST", "/api/v1/appointments", json={
+            "dossierId": dossier["id"], "type": "APPOINT_VISIT", "startsAt": when(0), "location": "Sur place",
+            "comment": "Client pressé, budget serré"})
+        assert res.status_code == 201, res.json
+    owner = api.as_("OWNER", "owner-1")
+    [visit] = api.call("GET", f"/api/v1/appointments?dossierId={on_villa['id']}", owner).json["items"]
+    assert (visit["type"], visit["startsAt"], visit["location"], visit["comment"]) == (
+        "APPOINT_VISIT", when(0), "Sur place", None)
+    assert api.call("GET", f"/api/v1/appointments?dossierId={on_riad['id']}", owner).status_code == 404
+    api.call("PUT", "/api/v1/admin/org-settings", json={"ownerCaseAccess": "FULL"})
+    [visit] = api.call("GET", f"/api/v1/appointments?dossierId={on_villa['id']}", owner).json["items"]
+    assert visit["comment"] == "Client pressé, budget serré"
+    api.call("PUT", "/api/v1/admin/org-settings", json={"ownerCaseAccess": "NONE"})
+    assert api.call("GET", f"/api/v1/appointments?dossierId={on_villa['id']}", owner).status_code == 403

@@ -2,9 +2,9 @@
 
 ADMIN_ORG and MANAGER work on every dossier of the org; an AGENT only on the dossiers assigned to
 them (others answer 404, as if absent, and are left out of lists). A property OWNER (and no CRM role)
-reads, and only reads, the dossiers on their own listings, as the org's ``ownerCaseAccess`` setting
-allows: NONE (403), MASKED (the case without the lead's contact details) or FULL; the satellites and every
-change stay 403 for them. MODERATOR sees no CRM data (403).
+reads, and only reads, the dossiers on their own listings and their appointments, as the org's
+``ownerCaseAccess`` setting allows: NONE (403), MASKED (the case without the lead's contact details, the
+visits without the agency's notes) or FULL; the other satellites and every change stay 403 for them. MODERATOR sees no CRM data (403).
 """
 
 from __future__ import annotations
@@ -94,14 +94,21 @@ def load_satellite(uow: UnitOfWork, repository: type[Repository[Any]], entity_id
 
 
 def list_for_dossier(uow: UnitOfWork, repository: type[SatelliteRepository], query: dict[str, Any],
-                     view: Callable[[Any], dict[str, Any]], action: str,
+                     view: Callable[[Any], dict[str, Any]], action: str, *,
+                     for_owner: Callable[[dict[str, Any], str], dict[str, Any]] | None = None,
                      **equal: Any) -> Page[dict[str, Any]]:
-    """A page of the rows hanging off the dossier ``query["dossierId"]`` (filtered by ``equal``)."""
-    require_crm(uow.ctx, action)
+    """A page of the rows hanging off the dossier ``query["dossierId"]`` (filtered by ``equal``).
+    With ``for_owner`` (what a property owner may see of a row, given the org's owner access), an
+    owner may list the rows of a dossier on one of their listings too."""
+    if for_owner is None:
+        require_crm(uow.ctx, action)
     with uow:
-        dossier = load_dossier(uow, query["dossierId"])
+        owner, access = owner_scope(uow, action) if for_owner is not None else (None, OWNER_FULL)
+        dossier = load_dossier(uow, query["dossierId"], owner=owner)
         page = repository(uow.session).for_dossier(dossier.id, query.get("page", 1), query.get("size", 20),
                                                    **equal)
+        if owner is not None and for_owner is not None:
+            return page.map(lambda row: for_owner(view(row), access))
         return page.map(view)
 
 

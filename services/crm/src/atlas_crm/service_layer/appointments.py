@@ -14,7 +14,7 @@ from atlas_crm.domain.policies import BLOCK
 from atlas_crm.service_layer import normalise, org_settings, satellites, timeline
 from atlas_crm.service_layer.access import list_for_dossier, load_dossier, load_satellite, require_crm
 from atlas_crm.service_layer.codes import code_problem
-from atlas_crm.service_layer.views import appointment_view
+from atlas_crm.service_layer.views import appointment_view, owner_appointment_view
 from atlas_shared.db.repository import Page
 from atlas_shared.db.types import utcnow
 from atlas_shared.db.uow import UnitOfWork
@@ -69,7 +69,7 @@ def delete_appointment(uow: UnitOfWork, appointment_id: Any) -> None:
 
 def list_appointments(uow: UnitOfWork, query: dict[str, Any]) -> Page[dict[str, Any]]:
     return list_for_dossier(uow, AppointmentRepository, query, appointment_view, "read appointments",
-                            status=query.get("status"))
+                            for_owner=owner_appointment_view, status=query.get("status"))
 
 
 def schedule(uow: UnitOfWork, dossier: Dossier, data: dict[str, Any], *, default_type: str | None = None,

@@ -56,6 +56,11 @@ def owner_view(view: dict[str, Any], access: str) -> dict[str, Any]:
             "email": None, "payload": {}, "contactMasked": True}
 
 
+def owner_appointment_view(view: dict[str, Any], access: str) -> dict[str, Any]:
+    """A visit on their property as its owner may see it: when and what, not the agency's notes."""
+    return view if access == OWNER_FULL else {**view, "comment": None}
+
+
 def history_view(h: StatusHistory) -> dict[str, Any]:
     return {"id": str(h.id), "dossierId": str(h.dossier_id), "from": h.from_status, "to": h.to_status,
             "transitionCode": h.transition_code, "override": h.override, "actor": h.actor, "reason": h.reason,
