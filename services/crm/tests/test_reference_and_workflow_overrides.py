@@ -6,7 +6,7 @@ import pytest
 
 from atlas_crm.adapters.orm import ReferenceEntry
 from atlas_crm.domain.workflow_templates import build_definitions
-from atlas_crm.service_layer.workflows import save_override
+from atlas_crm.service_layer.workflows import put_workflow
 from atlas_shared.context import RequestContext
 from atlas_shared.errors import Forbidden, ValidationFailed
 
@@ -54,7 +54,7 @@ def short_buy_workflow():
 
 
 def test_a_tenant_override_is_a_new_version_used_by_that_tenant_only(api, other_org, container):
-    stored = save_override(container.platform.uow(ctx(api)), "CRM_LEAD_BUY", short_buy_workflow(), "plus court")
+    stored = put_workflow(container.platform.uow(ctx(api)), "CRM_LEAD_BUY", short_buy_workflow(), comment="plus court")
     assert stored["version"] == 2
     [event] = api.events("workflow.changed")
     assert event["payload"]["caseType"] == "CRM_LEAD_BUY" and event["payload"]["orgId"] == api.org
@@ -68,7 +68,7 @@ def test_a_tenant_override_is_a_new_version_used_by_that_tenant_only(api, other_
     theirs = other_org.dossier(headers=other_org.admin, caseType="CRM_LEAD_BUY")
     assert theirs["workflowVersion"] == 1
     assert api.move(theirs["id"], "CRM_QUALIFIED", headers=other_org.admin).status_code == 409
-    again = save_override(container.platform.uow(ctx(api)), "CRM_LEAD_BUY", short_buy_workflow())
+    again = put_workflow(container.platform.uow(ctx(api)), "CRM_LEAD_BUY", short_buy_workflow())
     assert again["version"] == 3
 
 
@@ -78,10 +78,10 @@ def test_an_invalid_override_is_refused_with_every_problem(api, container):
     broken["transitions"].append({"from": "CRM_CLOSED_WON", "to": "CRM_NEW"})
     broken["transitions"].append({"from": "CRM_NEW", "to": "CRM_DREAMING"})
     with pytest.raises(ValidationFailed) as err:
-        save_override(container.platform.uow(ctx(api)), "CRM_LEAD_BUY", broken)
+        put_workflow(container.platform.uow(ctx(api)), "CRM_LEAD_BUY", broken)
     problems = " ".join(m for messages in err.value.details.values() for m in messages)
     for code in ("UNREACHABLE_STATE", "DEAD_END", "TERMINAL_HAS_OUTGOING", "UNDECLARED_STATE"):
         assert code in problems
     with pytest.raises(Forbidden):
-        save_override(container.platform.uow(ctx(api, "MANAGER")), "CRM_LEAD_BUY", short_buy_workflow())
+        put_workflow(container.platform.uow(ctx(api, "MANAGER")), "CRM_LEAD_BUY", short_buy_workflow())
     assert api.dossier(caseType="CRM_LEAD_BUY")["workflowVersion"] == 1

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from atlas_crm.adapters.orm import (
     Activity,
@@ -79,6 +79,14 @@ class DossierRepository(Repository[Dossier]):
     def text_columns(self) -> list[Any]:
         """What the free-text filter ``q`` looks in."""
         return [Dossier.contact_name, Dossier.phone, Dossier.phone_raw, Dossier.email]
+
+    def in_status(self, case_type: str, status: str, sample: int) -> tuple[int, list[uuid.UUID]]:
+        """How many dossiers of ``case_type`` are in ``status``, and the ids of the oldest ``sample``."""
+        where = (Dossier.case_type == case_type, Dossier.status == status)
+        count = self.session.scalar(select(func.count()).select_from(Dossier).where(*where)) or 0
+        ids = list(self.session.scalars(select(Dossier.id).where(*where).order_by(Dossier.created_at)
+                                        .limit(sample))) if count else []
+        return count, ids
 
     def open_for_phone(self, phone: str, annonce_id: uuid.UUID | None, *, b2b_demo: bool) -> Dossier | None:
         """The oldest open dossier whose contact or one of whose stakeholders has this phone, in the

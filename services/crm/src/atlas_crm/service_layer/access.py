@@ -4,7 +4,8 @@ ADMIN_ORG and MANAGER work on every dossier of the org; an AGENT only on the dos
 them (others answer 404, as if absent, and are left out of lists). A property OWNER (and no CRM role)
 reads, and only reads, the dossiers on their own listings and their appointments, as the org's
 ``ownerCaseAccess`` setting allows: NONE (403), MASKED (the case without the lead's contact details, the
-visits without the agency's notes) or FULL; the other satellites and every change stay 403 for them. MODERATOR sees no CRM data (403).
+visits without the agency's notes) or FULL; the other satellites and every change stay 403 for them.
+MODERATOR sees no CRM data (403).
 """
 
 from __future__ import annotations

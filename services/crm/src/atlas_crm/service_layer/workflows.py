@@ -13,7 +13,6 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from atlas_crm.adapters.orm import Dossier, WorkflowDefinitionRow
@@ -24,6 +23,7 @@ from atlas_crm.adapters.reference_data import (
     workflow_version,
     workflow_versions,
 )
+from atlas_crm.adapters.repositories import DossierRepository
 from atlas_crm.domain import workflow_modules as modules
 from atlas_crm.domain.reference_rules import CODE_SHAPE
 from atlas_crm.service_layer.access import ADMIN, MANAGERS
@@ -121,12 +121,6 @@ def put_workflow(uow: UnitOfWork, case_type: str, data: dict[str, Any], *, dry_r
         return {**answer, **stored, "saved": True, "createdAt": ts(row.created_at)}
 
 
-def save_override(uow: UnitOfWork, case_type: str, data: dict[str, Any],
-                  comment: str | None = None) -> dict[str, Any]:
-    """Store a tenant's own version of a case type's workflow (what a PUT without dry run does)."""
-    return put_workflow(uow, case_type, data, comment=comment)
-
-
 def diff(old: WorkflowDefinition | None, new: WorkflowDefinition) -> dict[str, Any]:
     """What changes from ``old`` to ``new``: states and transitions added, removed or changed."""
     old_states = {s.code: s for s in old.states} if old else {}
@@ -206,11 +200,8 @@ def _dropped(uow: UnitOfWork, case_type: str, current: WorkflowDefinition | None
     gone = [s.code for s in current.states if new.state(s.code) is None and not s.terminal]
     found = []
     for status in gone:
-        where = (Dossier.case_type == case_type, Dossier.status == status)
-        count = uow.session.scalar(select(func.count()).select_from(Dossier).where(*where)) or 0
+        count, ids = DossierRepository(uow.session).in_status(case_type, status, SAMPLE)
         if count:
-            ids = uow.session.scalars(select(Dossier.id).where(*where).order_by(Dossier.created_at)
-                                      .limit(SAMPLE)).all()
             found.append({"status": status, "openDossiers": count, "dossierIds": [str(i) for i in ids],
                           "exits": _exits(current, new, status)})
     return found

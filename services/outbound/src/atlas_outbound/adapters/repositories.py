@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +20,7 @@ from atlas_outbound.adapters.orm import (
     SendCounter,
     Template,
 )
+from atlas_outbound.domain import statuses
 from atlas_shared.db.repository import Page, Repository, apply_sort, as_uuid
 
 SORTABLE = {"createdAt": OutboundMessage.created_at, "updatedAt": OutboundMessage.updated_at,
@@ -120,3 +121,17 @@ def bump_counter(session: Any, kind: str, start: datetime) -> int:
         except IntegrityError:  # another transaction created it first
             count = session.scalar(stmt)
     return int(count)
+
+
+def queued_for_subject(session: Any, subject_type: str, subject_id: str,
+                       channel: str) -> list[OutboundMessage]:
+    """The subject's QUEUED messages on ``channel``, locked (rows a worker holds are skipped)."""
+    subject = [OutboundMessage.subject_id == subject_id]
+    dossier_id = as_uuid(subject_id) if subject_type == "DOSSIER" else None
+    if dossier_id is not None:
+        subject.append(OutboundMessage.dossier_id == dossier_id)
+    return list(session.scalars(
+        select(OutboundMessage)
+        .where(OutboundMessage.subject_type == subject_type, or_(*subject),
+               OutboundMessage.channel == channel, OutboundMessage.status == statuses.QUEUED)
+        .with_for_update(skip_locked=True)))

@@ -10,20 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
-
-from atlas_outbound.adapters.orm import Attempt, OutboundMessage
+from atlas_outbound.adapters import repositories as repo
+from atlas_outbound.adapters.orm import OutboundMessage
 from atlas_outbound.adapters.repositories import MessageRepository
 from atlas_outbound.domain import statuses
 from atlas_outbound.domain.policy import CONTACT
+from atlas_outbound.service_layer.messages import OPERATORS
 from atlas_outbound.service_layer.transitions import change_status
 from atlas_outbound.service_layer.views import message_view
-from atlas_shared.db.repository import as_uuid
 from atlas_shared.db.uow import UnitOfWork
 from atlas_shared.errors import TransitionNotAllowed
 from atlas_shared.web.auth import require_role
 
-OPERATORS = ("ADMIN_ORG", "MANAGER")
 CONSENT_WITHDRAWN = "CONSENT_WITHDRAWN"
 
 
@@ -31,16 +29,16 @@ def cancel_message(uow: UnitOfWork, message_id: Any, reason: str | None, now: da
     """ADMIN_ORG/MANAGER: cancel a message still waiting in the queue (audited, reported to the CRM)."""
     require_role(uow.ctx, OPERATORS, action="cancel messages")
     with uow:
-        m = MessageRepository(uow.session).get(message_id, for_update=True)
+        messages = MessageRepository(uow.session)
+        m = messages.get(message_id, for_update=True)
         if not cancellable(m):
             why = "a worker is sending it" if m.status == statuses.SENDING else f"it is {m.status}"
             raise TransitionNotAllowed(f"Only a queued message can be cancelled; {why}.",
                                        {"status": m.status})
         _cancel(uow, m, now, "CANCELLED_BY_USER", reason or "Cancelled by an operator.")
-        attempts = list(uow.session.scalars(select(Attempt).where(Attempt.message_id == m.id)
-                                            .order_by(Attempt.number)))
+        view = message_view(m, list(messages.with_attempts(m.id).attempts))
         uow.commit()
-        return message_view(m, attempts)
+        return view
 
 
 def cancel_for_withdrawn_consent(uow: UnitOfWork, subject_type: str, subject_id: str, channel: str,
@@ -48,17 +46,8 @@ def cancel_for_withdrawn_consent(uow: UnitOfWork, subject_type: str, subject_id:
     """A consent that no longer holds stops what was queued on it (no commit; the caller's transaction).
     Withdrawing the contact consent stops every message on that channel; withdrawing the marketing
     consent, the marketing ones."""
-    subject = [OutboundMessage.subject_id == subject_id]
-    dossier_id = as_uuid(subject_id) if subject_type == "DOSSIER" else None
-    if dossier_id is not None:
-        subject.append(OutboundMessage.dossier_id == dossier_id)
-    rows = uow.session.scalars(
-        select(OutboundMessage)
-        .where(OutboundMessage.subject_type == subject_type, or_(*subject),
-               OutboundMessage.channel == channel, OutboundMessage.status == statuses.QUEUED)
-        .with_for_update(skip_locked=True)).all()
     stopped = 0
-    for m in rows:
+    for m in repo.queued_for_subject(uow.session, subject_type, subject_id, channel):
         needs = (m.consent_basis or {}).get("consentType", CONTACT)
         if cancellable(m) and (consent_type == CONTACT or needs == consent_type):
             _cancel(uow, m, now, CONSENT_WITHDRAWN,
