@@ -253,3 +253,43 @@ def test_a_stopping_batch_hands_back_what_it_did_not_call(org, simulator, contai
     Sender(container).send_batch(batch, "w", stop)
     assert simulator.calls()["total"] == 0
     assert {org.get(mid)["status"] for mid in ids} == {"QUEUED"}
+
+
+def test_a_batch_writes_the_rows_one_by_one_recording_writes(org, simulator, container):
+    """The batch's SENT rows are built without the ORM: same message columns, attempt, audit row and
+    envelopes (in the same order per message) as ``record_sent`` of one message."""
+    from atlas_outbound.entrypoints.sender import Sender
+    from atlas_shared.db.platform import AuditEvent, OutboxMessage
+    ids = queue(org, 3)
+    batch = sending.claim(container.platform.db, "w", container.clock(), 120, 10)
+    sender = Sender(container)
+    outcomes = {str(o.claimed.id): o for o in (sender.call(c, sender.account(c)) for c in batch)}
+    single = outcomes[ids[0]]
+    assert sending.record_sent(sender.uow(single.claimed.org_id), single.claimed, single.accepted, "w",
+                               single.started, container.clock())
+    assert sending.record_sent_many(sender.uow(org.id), [outcomes[ids[1]], outcomes[ids[2]]], "w",
+                                    container.clock()) == [True, True]
+
+    def written(mid):
+        m = org.get(mid)
+        with container.platform.db.session(tenant_bypass=True) as s:
+            audit = s.scalars(select(AuditEvent).where(AuditEvent.entity_id == mid,
+                                                       AuditEvent.action == "OUTBOUND_SENT")).one()
+            events = s.scalars(select(OutboxMessage).where(OutboxMessage.aggregate_id == mid)
+                               .order_by(OutboxMessage.seq)).all()
+            envelopes = [e.envelope for e in events]
+        shape = [(e["type"], sorted(e), e["org_id"], e["actor"], e["version"]) for e in envelopes]
+        sent = [e["payload"] for e in envelopes if e["type"] == "outbound.status_changed"][-1]
+        shipped = [e["payload"] for e in envelopes if e["type"] == "audit.recorded"][-1]
+        volatile = ("messageId", "providerMessageId", "occurredAt", "id", "entityId", "createdAt", "correlationId")
+        return {
+            "message": (m["status"], m["version"], m["error"], m["sentAt"] is not None,
+                        m["providerMessageId"] == outcomes[mid].accepted.provider_message_id,
+                        [(a["number"], a["status"], a["httpStatus"], a["worker"]) for a in m["attempts"]]),
+            "audit": (audit.diff, audit.actor, audit.service, audit.parent_type, audit.parent_id, audit.org_id),
+            "events": shape, "sent": {k: v for k, v in sent.items() if k not in volatile},
+            "shipped": {k: v for k, v in shipped.items() if k not in volatile},
+            "provider": sent["providerMessageId"] == outcomes[mid].accepted.provider_message_id}
+    first = written(ids[0])
+    assert first["audit"][0] == {"before": {"status": "SENDING"}, "after": {"status": "SENT"}}
+    assert written(ids[1]) == first and written(ids[2]) == first

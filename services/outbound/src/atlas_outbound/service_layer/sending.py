@@ -21,7 +21,7 @@ from atlas_outbound.adapters.providers import Accepted, SendRequest
 from atlas_outbound.domain import retry, statuses
 from atlas_outbound.domain.retry import Backoff, Failure
 from atlas_outbound.metrics import LEASES_RECOVERED, SENDS
-from atlas_outbound.service_layer import callbacks
+from atlas_outbound.service_layer import callbacks, sent_rows
 from atlas_outbound.service_layer.transitions import change_status, fail
 from atlas_shared.db.engine import Database
 from atlas_shared.db.platform import AuditEvent, OutboxMessage
@@ -146,39 +146,64 @@ class Outcome:
 
 def record_sent_many(uow: UnitOfWork, done: list[Outcome], worker: str, now: datetime) -> list[bool]:
     """``record_sent`` for several accepted messages of one org, in one transaction: the rows are
-    locked by one statement (in id order), pending reports read by one, and the attempts, audit rows
-    and outbox events inserted together at the commit. Per message the result is ``record_sent``'s."""
+    locked by one statement (in id order), pending reports read by one, and the message updates,
+    attempts, audit rows and outbox events written by one statement per table (``SentRows``). A
+    message with a report waiting for it (or no longer pending) goes the unit of work's way, in the
+    same transaction. Per message the result is ``record_sent``'s."""
     with uow:
         ids = sorted(o.claimed.id for o in done)
-        rows = {m.id: m for m in uow.session.scalars(
-            select(OutboundMessage).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)
+        rows = {r.id: r for r in uow.session.execute(
+            select(*sent_rows.LOCKED).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)
             .with_for_update())}
+        fresh = [(rows[o.claimed.id], o) for o in done if rows[o.claimed.id].provider_message_id is None]
+        pending = callbacks.pending_for(uow, [_Sent(r.id, o.accepted.provider_message_id)  # type: ignore[union-attr]
+                                             for r, o in fresh])
+        batch = sent_rows.SentRows(uow)
+        slow: list[Outcome] = []
         results: list[bool] = []
-        fresh: list[tuple[OutboundMessage, Outcome]] = []
         for o in done:
-            m, c, accepted = rows[o.claimed.id], o.claimed, o.accepted
+            row, accepted = rows[o.claimed.id], o.accepted
             assert accepted is not None
-            if m.provider_message_id is not None:  # lost the lease and someone else sent it too
-                _attempt(uow, m, c, "DUPLICATE", worker, o.started, now, accepted=accepted)
+            if row.provider_message_id is not None:  # lost the lease and someone else sent it too
+                batch.attempt(row, o.claimed.attempt, "DUPLICATE", accepted, worker, o.started, now)
                 results.append(False)
                 continue
-            m.provider_message_id = accepted.provider_message_id
-            fresh.append((m, o))
             results.append(True)
-        pending = callbacks.pending_for(uow, [m for m, _ in fresh])
-        for m, o in fresh:
-            _attempt(uow, m, o.claimed, statuses.SENT, worker, o.started, now, accepted=o.accepted)
-            m.last_error_code = m.last_error = None
-            if m.status in statuses.PENDING:
-                change_status(uow, m, statuses.SENT, now, flush=False)
-            if pending.get(m.id):
-                callbacks.apply_pending(uow, m, now, pending[m.id])
+            if pending.get(row.id) or row.status not in statuses.PENDING:
+                slow.append(o)
+                continue
+            batch.attempt(row, o.claimed.attempt, statuses.SENT, accepted, worker, o.started, now)
+            batch.sent(row, accepted.provider_message_id, now)
+        batch.write()
+        for o in slow:
+            _sent_with_orm(uow, o, worker, now, pending.get(o.claimed.id) or [])
         _insert_new_rows_in_bulk(uow)
         uow.commit()
     for o, sent in zip(done, results, strict=True):
         if sent:
             SENDS.labels(o.claimed.channel, "sent").inc()
     return results
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """What ``callbacks.pending_for`` looks a message up by."""
+
+    id: uuid.UUID
+    provider_message_id: str
+
+
+def _sent_with_orm(uow: UnitOfWork, o: Outcome, worker: str, now: datetime, pending: list[Any]) -> None:
+    """``record_sent``'s body for a message whose reports arrived before its provider id."""
+    m = uow.session.get(OutboundMessage, o.claimed.id)
+    assert m is not None and o.accepted is not None
+    m.provider_message_id = o.accepted.provider_message_id
+    _attempt(uow, m, o.claimed, statuses.SENT, worker, o.started, now, accepted=o.accepted)
+    m.last_error_code = m.last_error = None
+    if m.status in statuses.PENDING:
+        change_status(uow, m, statuses.SENT, now, flush=False)
+    if pending:
+        callbacks.apply_pending(uow, m, now, pending)
 
 
 def _insert_new_rows_in_bulk(uow: UnitOfWork) -> None:
