@@ -11,7 +11,7 @@ from flask import Flask
 
 from atlas_outbound.adapters.providers import Account, Provider
 from atlas_outbound.adapters.providers.email import SmtpEmail
-from atlas_outbound.adapters.providers.http import SessionPool
+from atlas_outbound.adapters.providers.http import HttpPool
 from atlas_outbound.adapters.providers.sms import TwilioSms
 from atlas_outbound.adapters.providers.whatsapp import WhatsAppCloud
 from atlas_outbound.adapters.secrets import SecretBox
@@ -54,12 +54,12 @@ def build(settings: OutboundSettings | None = None, clock: Callable[[], datetime
     platform = Platform.build(base)
     s = settings or OutboundSettings.from_env()
     secrets = SecretBox(s.secrets_key)
-    sessions = SessionPool()
+    http = HttpPool(pool_size=s.senders * s.send_concurrency)  # every call in flight keeps its connection
     container = Container(
         platform=platform, settings=s, secrets=secrets,
         providers=providers or {
-            "WHATSAPP": WhatsAppCloud(s.whatsapp_base_url, s.whatsapp_api_version, s.http_timeout, sessions),
-            "SMS": TwilioSms(s.twilio_base_url, s.public_url, s.http_timeout, sessions),
+            "WHATSAPP": WhatsAppCloud(s.whatsapp_base_url, s.whatsapp_api_version, s.http_timeout, http),
+            "SMS": TwilioSms(s.twilio_base_url, s.public_url, s.http_timeout, http),
             "EMAIL": SmtpEmail(s.smtp_host, s.smtp_port, s.smtp_user, s.smtp_password, s.smtp_starttls,
                                s.email_from, s.http_timeout)},
         accounts=AccountCache(lambda: platform.db.session(tenant_bypass=True), secrets),

@@ -6,11 +6,12 @@ callback can be matched even if the worker died before committing the provider's
 
 from __future__ import annotations
 
-import requests
+from urllib.parse import urlencode
+
+from urllib3.util import make_headers
 
 from atlas_outbound.adapters.providers import Accepted, Account, SendFailed, SendRequest, sanitise
-from atlas_outbound.adapters.providers.http import SessionPool
-from atlas_outbound.adapters.providers.whatsapp import _json
+from atlas_outbound.adapters.providers.http import HTTPError, HttpPool
 from atlas_outbound.domain.retry import Failure
 
 STATUS_PATH = "/api/v1/webhooks/sms/status"
@@ -19,22 +20,23 @@ STATUS_PATH = "/api/v1/webhooks/sms/status"
 class TwilioSms:
     channel = "SMS"
 
-    def __init__(self, base_url: str, public_url: str, timeout: float, sessions: SessionPool) -> None:
+    def __init__(self, base_url: str, public_url: str, timeout: float, http: HttpPool) -> None:
         self.base_url, self.public_url = base_url, public_url
         self.timeout = (min(3.05, timeout), timeout)
-        self.sessions = sessions
+        self.http = http
 
     def send(self, request: SendRequest, account: Account) -> Accepted:
         url = f"{self.base_url}/2010-04-01/Accounts/{account.account}/Messages.json"
         form = {"To": request.to, "From": account.sender or "", "Body": request.text or "",
                 "StatusCallback": f"{self.public_url}{STATUS_PATH}?messageId={request.message_id}"}
         try:
-            res = self.sessions.get().post(url, data=form, auth=(account.account, account.secret or ""),
-                                           timeout=self.timeout)
-        except requests.RequestException as exc:
+            headers = {**make_headers(basic_auth=f"{account.account}:{account.secret or ''}"),
+                       "Content-Type": "application/x-www-form-urlencoded"}
+            res = self.http.post(url, urlencode(form).encode(), headers, self.timeout)
+        except HTTPError as exc:
             raise SendFailed(Failure(None, None, sanitise(f"{type(exc).__name__}: {exc}",
                                                           [account.secret]))) from None
-        data = _json(res)
+        data = res.json()
         if res.status_code < 300 and data.get("sid"):
             return Accepted(str(data["sid"]), res.status_code,
                             {k: data.get(k) for k in ("sid", "status", "to", "date_created")})

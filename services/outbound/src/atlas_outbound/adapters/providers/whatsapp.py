@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
-
 from atlas_outbound.adapters.providers import Accepted, Account, SendFailed, SendRequest, sanitise
-from atlas_outbound.adapters.providers.http import SessionPool
+from atlas_outbound.adapters.providers.http import HTTPError, HttpPool
 from atlas_outbound.domain.retry import Failure
 
 
 class WhatsAppCloud:
     channel = "WHATSAPP"
 
-    def __init__(self, base_url: str, api_version: str, timeout: float, sessions: SessionPool) -> None:
+    def __init__(self, base_url: str, api_version: str, timeout: float, http: HttpPool) -> None:
         self.base_url, self.api_version = base_url, api_version
         self.timeout = (min(3.05, timeout), timeout)
-        self.sessions = sessions
+        self.http = http
 
     def body(self, request: SendRequest) -> dict[str, Any]:
         body: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual",
@@ -43,12 +41,11 @@ class WhatsAppCloud:
         url = f"{self.base_url}/{self.api_version}/{account.account}/messages"
         headers = {"Authorization": f"Bearer {account.secret}"}
         try:
-            res = self.sessions.get().post(url, json=self.body(request), headers=headers,
-                                           timeout=self.timeout)
-        except requests.RequestException as exc:
+            res = self.http.post_json(url, self.body(request), headers, self.timeout)
+        except HTTPError as exc:
             raise SendFailed(Failure(None, None, sanitise(f"{type(exc).__name__}: {exc}",
                                                           [account.secret]))) from None
-        data = _json(res)
+        data = res.json()
         if res.status_code < 300:
             wamid = ((data.get("messages") or [{}])[0]).get("id")
             if wamid:
@@ -63,10 +60,3 @@ class WhatsAppCloud:
                          {"error": {k: error.get(k) for k in ("code", "type", "message", "error_subcode",
                                                               "fbtrace_id") if k in error}})
 
-
-def _json(res: requests.Response) -> dict[str, Any]:
-    try:
-        data = res.json()
-    except ValueError:
-        return {"raw": res.text[:300]}
-    return data if isinstance(data, dict) else {"raw": data}
