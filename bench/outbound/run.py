@@ -185,9 +185,23 @@ class Run:
             if res.status_code != 201:
                 raise RuntimeError(f"{res.status_code}: {res.text[:300]}")
             return time.time()
+        def post_batch(first: int) -> float:
+            session = getattr(local, "s", None) or requests.Session()
+            local.s = session
+            items = [{"idempotencyKey": f"bench-{i}", "channel": "WHATSAPP", "to": "+212612345678",
+                      "dossierId": self.dossiers[i % 50], "templateCode": "visit_reminder",
+                      "variables": {"name": f"Client {i}", "date": "lundi"}}
+                     for i in range(first, min(first + self.args.intake_batch, self.args.messages))]
+            res = session.post(f"{api}/batch", json={"messages": items}, headers=self.headers, timeout=120)
+            if res.status_code != 200 or res.json()["created"] != len(items):
+                raise RuntimeError(f"{res.status_code}: {res.text[:300]}")
+            return time.time()
         started = time.time()
         with ThreadPoolExecutor(self.args.clients) as pool:
-            done = list(pool.map(post, range(self.args.messages)))
+            if self.args.intake_batch:
+                done = list(pool.map(post_batch, range(0, self.args.messages, self.args.intake_batch)))
+            else:
+                done = list(pool.map(post, range(self.args.messages)))
         return started, max(done)
 
     def measure(self) -> dict[str, Any]:
@@ -270,6 +284,9 @@ def main() -> None:
     parser.add_argument("--api-workers", type=int, default=2, help="gunicorn processes of the API")
     parser.add_argument("--poll", type=float, default=0.02, help="ATLAS_OUTBOUND_POLL_SECONDS")
     parser.add_argument("--concurrency", type=int, default=8, help="ATLAS_OUTBOUND_SEND_CONCURRENCY")
+    parser.add_argument("--intake-batch", type=int, default=0, metavar="N",
+                        help="post N messages per request through POST /messages/batch (default 0: "
+                             "one POST /messages per message)")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--preload", action="store_true",
                         help="queue every message through the API first, then start the workers: "
@@ -277,7 +294,8 @@ def main() -> None:
     parser.add_argument("--keep", default=None, help="keep databases and logs in this folder")
     args = parser.parse_args()
     db = "PostgreSQL" if os.environ.get("ATLAS_BENCH_DATABASE_URL") else "SQLite"
-    mode = " (preloaded)" if args.preload else ""
+    mode = (" (preloaded)" if args.preload else "") + \
+        (f", {args.intake_batch} per batch request" if args.intake_batch else "")
     print(f"outbound bench: {args.messages} messages{mode}, {db}, {args.senders} sender threads/process, "
           f"{args.clients} API clients, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}", flush=True)
     print(f"{'workers':>7} {'API msg/s':>10} {'e2e msg/s':>10} {'send msg/s':>11} {'p50 s':>7} {'p99 s':>7} "

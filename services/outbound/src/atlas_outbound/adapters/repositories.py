@@ -106,18 +106,18 @@ def open_dead_letter(session: Any, message_id: Any) -> DeadLetter | None:
                                                    DeadLetter.resolved_at.is_(None)))
 
 
-def bump_counter(session: Any, kind: str, start: datetime) -> int:
-    """Count one more send in the org's window (one UPDATE … RETURNING: the row lock serialises
-    concurrent senders of the org until their transactions end)."""
+def bump_counter(session: Any, kind: str, start: datetime, by: int = 1) -> int:
+    """Count ``by`` more sends in the org's window (one UPDATE … RETURNING: the row lock serialises
+    concurrent senders of the org until their transactions end); the new count."""
     stmt = (update(SendCounter).where(SendCounter.kind == kind, SendCounter.window_start == start)
-            .values(count=SendCounter.count + 1).returning(SendCounter.count)
+            .values(count=SendCounter.count + by).returning(SendCounter.count)
             .execution_options(synchronize_session=False))
     count = session.scalar(stmt)
     if count is None:
         try:
             with session.begin_nested():
-                session.add(SendCounter(kind=kind, window_start=start, count=1))
-            return 1
+                session.add(SendCounter(kind=kind, window_start=start, count=by))
+            return by
         except IntegrityError:  # another transaction created it first
             count = session.scalar(stmt)
     return int(count)

@@ -29,22 +29,26 @@ def claim_key(uow: UnitOfWork, key: str, fingerprint: str, at: datetime) -> dict
             try:
                 uow.session.flush()
             except IntegrityError:
-                raise _in_flight(key) from None
+                raise in_flight(key) from None
             uow.commit()
             return None
         if row.request_hash != fingerprint:
-            raise Unprocessable("This Idempotency-Key was used with a different request body.",
-                                {"Idempotency-Key": [key]}, code="IDEMPOTENCY_KEY_REUSED")
+            raise reused(key)
         if row.state == idempotency.DONE:
             m = MessageRepository(uow.session).with_attempts(row.message_id)
             return message_view(m, m.attempts)
         if row.locked_until and row.locked_until > at:
-            raise _in_flight(key)
+            raise in_flight(key)
         row.locked_until = at + IN_FLIGHT_LEASE  # the first request died: this one takes over
         uow.commit()
         return None
 
 
-def _in_flight(key: str) -> Conflict:
+def in_flight(key: str) -> Conflict:
     return Conflict("A request with this Idempotency-Key is still being processed; retry shortly.",
                     {"Idempotency-Key": [key]}, code="IDEMPOTENCY_IN_FLIGHT", headers={"Retry-After": "1"})
+
+
+def reused(key: str) -> Unprocessable:
+    return Unprocessable("This Idempotency-Key was used with a different request body.",
+                         {"Idempotency-Key": [key]}, code="IDEMPOTENCY_KEY_REUSED")

@@ -71,7 +71,13 @@ def draft_from_api(data: dict[str, Any]) -> policy.Draft:
 
 def new_message(draft: policy.Draft, admission: policy.Admission, actor: str, at: datetime,
                 **extra: Any) -> OutboundMessage:
-    return OutboundMessage(
+    return OutboundMessage(**message_columns(draft, admission, actor, at, **extra))
+
+
+def message_columns(draft: policy.Draft, admission: policy.Admission, actor: str, at: datetime,
+                    **extra: Any) -> dict[str, Any]:
+    """A new QUEUED message's columns, by attribute name."""
+    return dict(
         source=draft.source, dossier_id=_uuid(draft.dossier_id), subject_type=draft.subject_type,
         subject_id=draft.subject_id, channel=draft.channel, to=admission.to,
         template_code=draft.template_code, template_language=(draft.template_language or "fr")
@@ -101,14 +107,18 @@ def refuse(uow: UnitOfWork, draft: policy.Draft, refusal: Refusal, key: str | No
             row = repo.idempotency_key(uow.session, key, for_update=True)
             if row is not None and row.state == idempotency.IN_FLIGHT:
                 uow.session.delete(row)
-        target = ("DOSSIER", draft.dossier_id) if draft.dossier_id else \
-            ((draft.subject_type, draft.subject_id) if draft.subject_id else None)
-        uow.audit("BLOCKED_BY_POLICY", "OUTBOUND_MESSAGE_REQUEST", new_id(), parent=target,
-                  after={"code": refusal.code, "reason": refusal.message, "channel": draft.channel,
-                         "to": draft.to, "templateCode": draft.template_code, "source": draft.source},
-                  extra={"idempotencyKey": key, "details": refusal.details})
+        audit_refusal(uow, draft, refusal, key)
         uow.commit()
     REFUSALS.labels(draft.source, refusal.code).inc()
+
+
+def audit_refusal(uow: UnitOfWork, draft: policy.Draft, refusal: Refusal, key: str | None) -> None:
+    target = ("DOSSIER", draft.dossier_id) if draft.dossier_id else \
+        ((draft.subject_type, draft.subject_id) if draft.subject_id else None)
+    uow.audit("BLOCKED_BY_POLICY", "OUTBOUND_MESSAGE_REQUEST", new_id(), parent=target,
+              after={"code": refusal.code, "reason": refusal.message, "channel": draft.channel,
+                     "to": draft.to, "templateCode": draft.template_code, "source": draft.source},
+              extra={"idempotencyKey": key, "details": refusal.details})
 
 
 def get_message(uow: UnitOfWork, message_id: Any) -> dict[str, Any]:

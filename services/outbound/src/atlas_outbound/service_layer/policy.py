@@ -7,7 +7,7 @@ the shortest time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -49,26 +49,65 @@ class Admission:
 
 def admit(session: Session, draft: Draft, settings: OutboundSettings, now: datetime, *,
           email_ready: bool) -> Admission:
-    to = policy.normalise_recipient(draft.channel, draft.to)
-    text, subject, values, category = _content(session, draft)
-    if draft.channel == "WHATSAPP" and not draft.template_code:
-        window = repo.contact_window(session, "WHATSAPP", to)
-        policy.check_whatsapp_window(window.last_inbound_at if window else None, now)
-    basis = _consent(session, draft, to, policy.required_consent_type(category), now)
-    _check_provider(session, draft.channel, email_ready)
+    admission = check(Reads(session), draft, now, email_ready=email_ready)
     due_at = _count_send(session, settings, now, defer=draft.source != API)
+    return replace(admission, due_at=due_at)
+
+
+class Reads:
+    """The rows admission reads. ``memo=True`` (a batch: one request, one transaction) reads each
+    template, provider account and consent once for all its messages."""
+
+    def __init__(self, session: Session, *, memo: bool = False) -> None:
+        self.session, self.memo = session, memo
+        self._seen: dict[tuple[Any, ...], Any] = {}
+
+    def _once(self, key: tuple[Any, ...], read: Any) -> Any:
+        if not self.memo:
+            return read()
+        if key not in self._seen:
+            self._seen[key] = read()
+        return self._seen[key]
+
+    def template(self, channel: str, code: str, language: str) -> Any:
+        return self._once(("template", channel, code, language),
+                          lambda: TemplateRepository(self.session).find_key(channel, code, language))
+
+    def consent(self, subject_type: str, subject_id: str, channel: str, consent_type: str) -> Any:
+        return self._once(("consent", subject_type, subject_id, channel, consent_type),
+                          lambda: repo.consent_for(self.session, subject_type, subject_id, channel,
+                                                   consent_type))
+
+    def provider_ready(self, channel: str) -> bool:
+        return bool(self._once(("provider", channel),
+                               lambda: repo.provider_config(self.session, channel) is not None))
+
+    def window(self, channel: str, phone: str) -> Any:
+        return self._once(("window", channel, phone),
+                          lambda: repo.contact_window(self.session, channel, phone))
+
+
+def check(reads: Reads, draft: Draft, now: datetime, *, email_ready: bool) -> Admission:
+    """Every rule but the org's limits (``due_at`` is ``now``; ``admit`` and ``count_batch`` count)."""
+    to = policy.normalise_recipient(draft.channel, draft.to)
+    text, subject, values, category = _content(reads, draft)
+    if draft.channel == "WHATSAPP" and not draft.template_code:
+        window = reads.window("WHATSAPP", to)
+        policy.check_whatsapp_window(window.last_inbound_at if window else None, now)
+    basis = _consent(reads, draft, to, policy.required_consent_type(category), now)
+    _check_provider(reads, draft.channel, email_ready)
     return Admission(to=to, text=text, subject=subject, template_values=values, consent_basis=basis,
-                     due_at=due_at)
+                     due_at=now)
 
 
-def _content(session: Session, draft: Draft) -> tuple[str | None, str | None, list[str], str | None]:
+def _content(reads: Reads, draft: Draft) -> tuple[str | None, str | None, list[str], str | None]:
     if not draft.template_code:
         if not (draft.text or "").strip():
             raise Refusal("VALIDATION_ERROR", "Send either text or a templateCode.",
                           details={"text": ["Required without templateCode."]})
         return draft.text, draft.subject, [], None
     language = draft.template_language or "fr"
-    template = TemplateRepository(session).find_key(draft.channel, draft.template_code, language)
+    template = reads.template(draft.channel, draft.template_code, language)
     if template is None or not template.active:
         state = "inactive" if template else "not registered"
         raise Refusal("TEMPLATE_NOT_FOUND", f"Template {draft.template_code} ({language}, {draft.channel}) "
@@ -82,10 +121,9 @@ def _content(session: Session, draft: Draft) -> tuple[str | None, str | None, li
     return text, subject, values, template.category
 
 
-def _consent(session: Session, draft: Draft, to: str, consent_type: str, now: datetime) -> dict[str, Any]:
+def _consent(reads: Reads, draft: Draft, to: str, consent_type: str, now: datetime) -> dict[str, Any]:
     subject_id = draft.subject_id or draft.dossier_id
-    found = repo.consent_for(session, draft.subject_type, subject_id, draft.channel, consent_type) \
-        if subject_id else None
+    found = reads.consent(draft.subject_type, subject_id, draft.channel, consent_type) if subject_id else None
     local = found.status if found else "UNKNOWN"
     if draft.source != API:
         # The CRM / co-op decided when the user asked; a second decision here could disagree.
@@ -98,8 +136,8 @@ def _consent(session: Session, draft: Draft, to: str, consent_type: str, now: da
             "checkedAt": now.isoformat()}
 
 
-def _check_provider(session: Session, channel: str, email_ready: bool) -> None:
-    ready = email_ready if channel == "EMAIL" else repo.provider_config(session, channel) is not None
+def _check_provider(reads: Reads, channel: str, email_ready: bool) -> None:
+    ready = email_ready if channel == "EMAIL" else reads.provider_ready(channel)
     if not ready:
         raise Refusal("PROVIDER_NOT_CONFIGURED", f"No {channel} provider is configured for this "
                       "organisation.", status=422, details={"channel": [channel]})
@@ -115,16 +153,46 @@ def _count_send(session: Session, settings: OutboundSettings, now: datetime, *, 
     lim = current_limits(session, settings)
     day = repo.bump_counter(session, limits.DAY, limits.window_start(limits.DAY, now))
     if day > lim.daily_quota:
-        resets = limits.next_window(limits.DAY, now)
-        raise Refusal("QUOTA_EXCEEDED", f"The organisation's daily quota of {lim.daily_quota} messages is "
-                      "used up.", status=429, details={
-                          "dailyQuota": lim.daily_quota, "resetsAt": resets.isoformat(),
-                          "retryAfterSeconds": int((resets - now).total_seconds()) + 1})
+        raise _quota_exceeded(lim, now)
     minute = repo.bump_counter(session, limits.MINUTE, limits.window_start(limits.MINUTE, now))
     if minute <= lim.per_minute:
         return now
     if defer:
         return limits.deferral(minute, lim.per_minute, now) or now
+    raise _rate_limited(lim, now)
+
+
+def count_batch(session: Session, settings: OutboundSettings, now: datetime, n: int) -> list[Refusal | None]:
+    """``_count_send`` for ``n`` API messages at once, in order: one statement per counter, and the
+    ones beyond the daily quota or the minute's rate refused (and not counted) as one by one."""
+    if n == 0:
+        return []
+    lim = current_limits(session, settings)
+    day_start, minute_start = limits.window_start(limits.DAY, now), limits.window_start(limits.MINUTE, now)
+    day = repo.bump_counter(session, limits.DAY, day_start, by=n)
+    over_day = max(0, min(n, day - lim.daily_quota))
+    fit = n - over_day
+    over_minute = 0
+    if fit:
+        minute = repo.bump_counter(session, limits.MINUTE, minute_start, by=fit)
+        over_minute = max(0, min(fit, minute - lim.per_minute))
+        if over_minute:
+            repo.bump_counter(session, limits.MINUTE, minute_start, by=-over_minute)
+    if over_day + over_minute:
+        repo.bump_counter(session, limits.DAY, day_start, by=-(over_day + over_minute))
+    allowed = fit - over_minute
+    return [None] * allowed + [_rate_limited(lim, now)] * over_minute + [_quota_exceeded(lim, now)] * over_day
+
+
+def _quota_exceeded(lim: limits.Limits, now: datetime) -> Refusal:
+    resets = limits.next_window(limits.DAY, now)
+    return Refusal("QUOTA_EXCEEDED", f"The organisation's daily quota of {lim.daily_quota} messages is "
+                   "used up.", status=429, details={
+                       "dailyQuota": lim.daily_quota, "resetsAt": resets.isoformat(),
+                       "retryAfterSeconds": int((resets - now).total_seconds()) + 1})
+
+
+def _rate_limited(lim: limits.Limits, now: datetime) -> Refusal:
     retry = max(1, int((limits.next_window(limits.MINUTE, now) - now).total_seconds()) + 1)
-    raise Refusal("RATE_LIMITED", f"At most {lim.per_minute} messages per minute for this organisation.",
-                  status=429, details={"perMinute": lim.per_minute, "retryAfterSeconds": retry})
+    return Refusal("RATE_LIMITED", f"At most {lim.per_minute} messages per minute for this organisation.",
+                   status=429, details={"perMinute": lim.per_minute, "retryAfterSeconds": retry})

@@ -21,7 +21,7 @@ from atlas_outbound.adapters.providers import Accepted, SendRequest
 from atlas_outbound.domain import retry, statuses
 from atlas_outbound.domain.retry import Backoff, Failure
 from atlas_outbound.metrics import LEASES_RECOVERED, SENDS
-from atlas_outbound.service_layer import callbacks, sent_rows
+from atlas_outbound.service_layer import callbacks, plain_rows
 from atlas_outbound.service_layer.transitions import change_status, fail
 from atlas_shared.db.engine import Database
 from atlas_shared.db.platform import AuditEvent, OutboxMessage
@@ -147,18 +147,18 @@ class Outcome:
 def record_sent_many(uow: UnitOfWork, done: list[Outcome], worker: str, now: datetime) -> list[bool]:
     """``record_sent`` for several accepted messages of one org, in one transaction: the rows are
     locked by one statement (in id order), pending reports read by one, and the message updates,
-    attempts, audit rows and outbox events written by one statement per table (``SentRows``). A
+    attempts, audit rows and outbox events written by one statement per table (``PlainRows``). A
     message with a report waiting for it (or no longer pending) goes the unit of work's way, in the
     same transaction. Per message the result is ``record_sent``'s."""
     with uow:
         ids = sorted(o.claimed.id for o in done)
         rows = {r.id: r for r in uow.session.execute(
-            select(*sent_rows.LOCKED).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)
+            select(*plain_rows.LOCKED).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)
             .with_for_update())}
         fresh = [(rows[o.claimed.id], o) for o in done if rows[o.claimed.id].provider_message_id is None]
         pending = callbacks.pending_for(uow, [_Sent(r.id, o.accepted.provider_message_id)  # type: ignore[union-attr]
                                              for r, o in fresh])
-        batch = sent_rows.SentRows(uow)
+        batch = plain_rows.PlainRows(uow)
         slow: list[Outcome] = []
         results: list[bool] = []
         for o in done:

@@ -9,11 +9,13 @@ from flask_smorest import Blueprint
 from atlas_outbound.entrypoints.http.common import container, uow
 from atlas_outbound.entrypoints.http.messages.schemas import (
     CancelSchema,
+    MessageBatchResultSchema,
+    MessageBatchSchema,
     MessageCreateSchema,
     MessageQuery,
     MessageSchema,
 )
-from atlas_outbound.service_layer import cancellation, messages
+from atlas_outbound.service_layer import batch, cancellation, messages
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("outbound-messages", __name__, url_prefix="/api/v1/outbound/messages",
@@ -44,6 +46,26 @@ class Messages(MethodView):
         """List messages (filters: dossierId, status, channel, source, from, to; sort: createdAt,
         updatedAt, status, sentAt, '-' for descending)."""
         return page_body(messages.list_messages(uow(read_only=True), query))
+
+
+@blp.route("/batch")
+class MessageBatch(MethodView):
+    @blp.arguments(MessageBatchSchema)
+    @blp.response(200, MessageBatchResultSchema)
+    def post(self, data):  # type: ignore[no-untyped-def]
+        """Queue up to 500 messages in one request (campaigns). Each item is a POST /messages body with
+        its own Idempotency-Key in ``idempotencyKey`` and gets its own result, in order, with the status
+        and body POST /messages would have answered: 201 queued, 200 replay of a completed key, 400
+        VALIDATION_ERROR / CONSENT_REQUIRED / INVALID_RECIPIENT / TEMPLATE_VARIABLES_INVALID, 409
+        IDEMPOTENCY_IN_FLIGHT, 422 IDEMPOTENCY_KEY_REUSED / TEMPLATE_NOT_FOUND / WHATSAPP_WINDOW_CLOSED /
+        PROVIDER_NOT_CONFIGURED, 429 QUOTA_EXCEEDED / RATE_LIMITED. One item's refusal does not stop
+        the others; the same key twice in a batch is answered as if sent one after the other. The
+        request itself: 200, or 400 (no ``messages``, more than 500), 403 for a role that may not send."""
+        c = container()
+        results = batch.create_batch(uow(), c.settings, data["messages"], c.clock, c.email_ready)
+        return {"results": results, "created": sum(r["status"] == 201 for r in results),
+                "replayed": sum(r["status"] == 200 for r in results),
+                "refused": sum(r["status"] >= 400 for r in results)}
 
 
 @blp.route("/<uuid:message_id>")

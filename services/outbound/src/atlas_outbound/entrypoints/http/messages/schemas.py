@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from atlas_outbound.domain import statuses
+from atlas_outbound.service_layer.batch import MAX_ITEMS, Item
 from atlas_shared.web.schemas import BodySchema, PageQuery
 
 CHANNEL_HELP = "WHATSAPP, SMS or EMAIL (CHAN_WHATSAPP, CHAN_SMS, CHAN_EMAIL accepted)"
@@ -45,6 +46,34 @@ class MessageCreateSchema(BodySchema):
     @post_load
     def _ids(self, data, **kwargs):  # type: ignore[no-untyped-def]
         return {k: str(v) if k in ("dossierId", "coopMemberId") else v for k, v in data.items()}
+
+
+class MessageBatchItemSchema(MessageCreateSchema):
+    idempotencyKey = fields.String(required=True, validate=validate.Length(1, 200), metadata={
+        "description": "This message's Idempotency-Key (1-200 visible ASCII, unique per org; the same "
+                       "keys as POST /messages)"})
+
+
+class BatchItemField(fields.Nested):
+    """An item of a batch: loaded by ``MessageBatchItemSchema``; an invalid one is kept with its errors
+    (answered 400 VALIDATION_ERROR in its result) instead of failing the whole batch."""
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):  # type: ignore[no-untyped-def]
+        key = value.get("idempotencyKey") if isinstance(value, dict) else None
+        key = key if isinstance(key, str) else None
+        try:
+            loaded = super()._deserialize(value, attr, data, partial=partial, **kwargs)
+        except ValidationError as err:
+            return Item(key, errors=err.normalized_messages())
+        loaded.pop("idempotencyKey")
+        return Item(key, loaded)
+
+
+class MessageBatchSchema(BodySchema):
+    messages = fields.List(BatchItemField(MessageBatchItemSchema), required=True,
+                           validate=validate.Length(1, MAX_ITEMS),
+                           metadata={"description": f"1 to {MAX_ITEMS} messages, each as POST /messages "
+                                                    "with its Idempotency-Key in idempotencyKey"})
 
 
 class CancelSchema(BodySchema):
@@ -100,6 +129,29 @@ class MessageSchema(Schema):
     deliveredAt = fields.String(allow_none=True)
     readAt = fields.String(allow_none=True)
     failedAt = fields.String(allow_none=True)
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String()
+    message = fields.String()
+    details = fields.Dict()
+
+
+class BatchResultSchema(Schema):
+    index = fields.Integer(metadata={"description": "Position of the item in the request"})
+    idempotencyKey = fields.String(allow_none=True)
+    status = fields.Integer(metadata={"description": "What POST /messages would have answered: 201 "
+                                                     "queued, 200 replay, 400, 409, 422, 429"})
+    message = fields.Nested(MessageSchema, allow_none=True, metadata={"description": "201 and 200"})
+    error = fields.Nested(ErrorBodySchema, allow_none=True,
+                          metadata={"description": "The standard error body of a refused item"})
+
+
+class MessageBatchResultSchema(Schema):
+    results = fields.List(fields.Nested(BatchResultSchema))
+    created = fields.Integer(metadata={"description": "Items queued now (201)"})
+    replayed = fields.Integer(metadata={"description": "Items answering a completed key (200)"})
+    refused = fields.Integer(metadata={"description": "Items refused (4xx)"})
 
 
 class MessageQuery(PageQuery):

@@ -1,19 +1,21 @@
-"""The rows a batch of SENTs writes, built as plain values instead of ORM objects.
+"""The rows of many messages at once, built as plain values instead of ORM objects.
 
-A sender records the SENTs it has in hand in one transaction (``sending.record_sent_many``). For the
-common case — a claimed message, still pending, with no status report waiting for it — everything
-that transaction writes is known up front: the message's new columns, one attempt, one audit row and
-two outbox events (``audit.recorded``, ``outbound.status_changed``). Building those as dictionaries and
-writing each table with one executemany costs a fraction of the unit of work's per-object
-bookkeeping. The rows, their values and their order are the ones ``change_status`` would write (the
-outbox keeps each message's event order); the tenant guard scopes the locking read, the update is
-bound to the session's org too, and every new row carries the org of the row it was read from.
+Two hot paths write the same few rows for every message: a sender recording the SENTs it has in hand
+(``sending.record_sent_many``: for a claimed message still pending with no status report waiting, the
+message's new columns, one attempt, one audit row, two outbox events) and a batch of API requests
+being queued (``batch.create_batch``: the message, its CREATE audit row, two outbox events).
+Everything is known up front, so the rows are built as dictionaries and each table is written by one
+executemany — a fraction of the unit of work's per-object bookkeeping. The rows, their values and
+their order are the ones ``change_status`` / ``record_queued`` would write (the outbox keeps each
+message's event order); the tenant guard scopes the locking read, the update is bound to the
+session's org too, and every new row carries the org of the row it was read from (or the session's).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -22,11 +24,12 @@ from atlas_outbound.adapters.orm import Attempt, OutboundMessage
 from atlas_outbound.adapters.providers import Accepted
 from atlas_outbound.domain import statuses
 from atlas_outbound.service_layer.transitions import ACTIONS, ENTITY
+from atlas_outbound.service_layer.views import audit_state, status_payload
 from atlas_shared.db.platform import AuditEvent, OutboxMessage
 from atlas_shared.db.tenancy import ORG_KEY
 from atlas_shared.db.types import utcnow
 from atlas_shared.db.uow import UnitOfWork, diff
-from atlas_shared.events import exchange_for
+from atlas_shared.events import exchange_for, json_safe
 
 # What the locking read returns: every column the new rows and the status event are built from.
 LOCKED = (OutboundMessage.id, OutboundMessage.org_id, OutboundMessage.status, OutboundMessage.channel,
@@ -36,13 +39,14 @@ LOCKED = (OutboundMessage.id, OutboundMessage.org_id, OutboundMessage.status, Ou
           OutboundMessage.source, OutboundMessage.crm_message_id, OutboundMessage.notification_key)
 
 
-class SentRows:
-    """Accumulates the rows of a batch's SENTs; ``write`` inserts/updates them, one statement per table."""
+class PlainRows:
+    """Accumulates a batch's rows; ``write`` inserts/updates them, one statement per table."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
         self.exchange = exchange_for(uow.service)
-        self.messages: list[dict[str, Any]] = []
+        self.messages: list[dict[str, Any]] = []     # updates of existing messages
+        self.new_messages: list[dict[str, Any]] = []
         self.attempts: list[dict[str, Any]] = []
         self.audits: list[dict[str, Any]] = []
         self.outbox: list[dict[str, Any]] = []
@@ -74,6 +78,17 @@ class SentRows:
             "occurredAt": now.isoformat(), "version": version, "source": row.source,
             "notificationKey": row.notification_key, "subjectType": row.subject_type,
             "subjectId": row.subject_id})
+
+    def queued(self, m: dict[str, Any], at: datetime) -> None:
+        """``record_queued`` of a new message (``m``: every column, by attribute name)."""
+        self.new_messages.append(m)
+        view = SimpleNamespace(**m)
+        after = {**audit_state(view), "channel": m["channel"], "to": m["to"], "source": m["source"],
+                 "templateCode": m["template_code"]}
+        change = diff(None, after)
+        change["context"] = json_safe({"consentBasis": m["consent_basis"]})
+        self._audit(view, "CREATE", change)
+        self._event(view, "outbound.status_changed", "outbound_message", status_payload(view, at))
 
     def _audit(self, row: Any, action: str, change: dict[str, Any]) -> None:
         ctx = self.uow.ctx
@@ -110,7 +125,8 @@ class SentRows:
             org = uuid.UUID(str(session.info[ORG_KEY]))
             session.execute(update(OutboundMessage).where(OutboundMessage.org_id == org)
                             .execution_options(synchronize_session=None), self.messages)
-        tables = ((Attempt, self.attempts), (AuditEvent, self.audits), (OutboxMessage, self.outbox))
+        tables = ((OutboundMessage, self.new_messages), (Attempt, self.attempts), (AuditEvent, self.audits),
+                  (OutboxMessage, self.outbox))
         for model, rows in tables:
             if rows:
                 session.execute(insert(model), rows)
