@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, text
+from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from atlas_crm.adapters.orm import Dossier, StatusHistory
@@ -28,11 +28,9 @@ class Queries:
 
     def __init__(self, session: Session, scope: Scope) -> None:
         self.session, self.scope = session, scope
+        # (PostgreSQL's JIT, which cost seconds on these statements, is off for every connection:
+        # atlas_shared.db.engine.)
         self.postgres = session.get_bind().dialect.name == "postgresql"
-        if self.postgres:
-            # Report queries look expensive to the planner; JIT-compiling them costs seconds for
-            # statements that run in tens of milliseconds.
-            session.execute(text("SET LOCAL jit = off"))
 
     def dossier_filters(self, stmt: Select[Any], *, assignee: bool = True) -> Select[Any]:
         """The scope's dossier filters (the statement must select from or join dossiers)."""
