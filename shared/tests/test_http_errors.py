@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Integer, MetaData, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -23,6 +22,7 @@ from atlas_shared.security import DEV_INTERNAL_SECRET, Identity, TokenVerifier, 
 from atlas_shared.settings import ServiceSettings
 from atlas_shared.testing import auth_headers, make_token
 from atlas_shared.web.app import create_app, current_platform, request_ctx
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import BodySchema, PageQuery, page_body, page_of
 
 SERVICE = "gadgets"

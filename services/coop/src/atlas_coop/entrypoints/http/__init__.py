@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from atlas_shared.web.blueprint import Blueprint
 
 
 def blueprints() -> list[Blueprint]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_coop.entrypoints.http.allocations.schemas import (
     ActionSchema,
@@ -14,6 +13,7 @@ from atlas_coop.entrypoints.http.allocations.schemas import (
 )
 from atlas_coop.entrypoints.http.common import PREFIX, uow
 from atlas_coop.service_layer import allocation_actions, allocations
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("coop-allocations", __name__, url_prefix=PREFIX, description="FIFO allocation of lots")

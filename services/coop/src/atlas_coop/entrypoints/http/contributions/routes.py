@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_coop.entrypoints.http.common import PREFIX, uow
 from atlas_coop.entrypoints.http.contributions.schemas import (
@@ -15,6 +14,7 @@ from atlas_coop.entrypoints.http.contributions.schemas import (
     LedgerTotalsSchema,
 )
 from atlas_coop.service_layer import contributions, ledger
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("coop-contributions", __name__, url_prefix=PREFIX,

@@ -7,12 +7,12 @@ from urllib.parse import quote
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_coop.entrypoints.http.common import PREFIX, documents, uow
 from atlas_coop.entrypoints.http.documents.schemas import DocumentSchema, UploadFileSchema, UploadFormSchema
 from atlas_coop.service_layer import documents as store
 from atlas_shared.web.app import accepts
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("coop-documents", __name__, url_prefix=PREFIX,
                 description="Documents of groups, members and allocations (PV, contracts, KYC, proofs)")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_coop.entrypoints.http.common import PREFIX, uow
 from atlas_coop.entrypoints.http.groups.schemas import (
@@ -17,6 +16,7 @@ from atlas_coop.entrypoints.http.groups.schemas import (
     TimelineQuery,
 )
 from atlas_coop.service_layer import groups
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("coop-groups", __name__, url_prefix=f"{PREFIX}/groups",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_coop.entrypoints.http.common import PREFIX, uow
 from atlas_coop.entrypoints.http.plans.schemas import PlanCreateSchema, PlanSchema
 from atlas_coop.service_layer import plans
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("coop-plans", __name__, url_prefix=f"{PREFIX}/groups/<uuid:group_id>/contribution-plans",
                 description="Versioned contribution plans (never edited: a change is a new version)")

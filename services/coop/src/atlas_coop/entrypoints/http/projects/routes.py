@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_coop.entrypoints.http.common import PREFIX, uow
 from atlas_coop.entrypoints.http.projects.schemas import (
@@ -15,6 +14,7 @@ from atlas_coop.entrypoints.http.projects.schemas import (
     ProjectUpdateSchema,
 )
 from atlas_coop.service_layer import projects
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("coop-projects", __name__, url_prefix=PREFIX, description="Projects and lots")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.activities.schemas import (
     ActivityCreateSchema,
@@ -13,6 +12,7 @@ from atlas_crm.entrypoints.http.activities.schemas import (
 )
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.service_layer import activities
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("activities", __name__, url_prefix="/api/v1/activities", description="Dossier timeline")

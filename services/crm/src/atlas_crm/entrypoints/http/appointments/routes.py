@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.appointments.schemas import (
     AppointmentCreateSchema,
@@ -15,6 +14,7 @@ from atlas_crm.entrypoints.http.appointments.schemas import (
 )
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.service_layer import appointments
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("appointments", __name__, url_prefix="/api/v1/appointments",

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 from flask import Response, stream_with_context
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.audit_events.schemas import AuditEventSchema, AuditExportQuery, AuditQuery
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.service_layer import audit_trail
 from atlas_shared.web.app import current_platform, request_ctx
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("audit-events", __name__, url_prefix="/api/v1/audit-events",

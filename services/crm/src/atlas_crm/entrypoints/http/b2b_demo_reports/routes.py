@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.b2b_demo_reports.schemas import SummaryQuery
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.service_layer import b2b_summary
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("b2b-demo-reports", __name__, url_prefix="/api/v1/reports/b2b-demo",
                 description="B2B demo pipeline figures (MANAGER and ADMIN_ORG)")

@@ -5,7 +5,6 @@ CASE_NOT_FOUND here."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.appointments.schemas import AppointmentSchema
 from atlas_crm.entrypoints.http.cases.schemas import (
@@ -22,6 +21,7 @@ from atlas_crm.entrypoints.http.cases.schemas import (
 )
 from atlas_crm.entrypoints.http.common import etag, uow
 from atlas_crm.service_layer import cases
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases",

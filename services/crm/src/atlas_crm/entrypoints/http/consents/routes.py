@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.entrypoints.http.consents.schemas import (
@@ -13,6 +12,7 @@ from atlas_crm.entrypoints.http.consents.schemas import (
     ConsentUpdateSchema,
 )
 from atlas_crm.service_layer import consents
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("consentements", __name__, url_prefix="/api/v1/consentements",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.entrypoints.http.reports.schemas import DashboardQuery, ToHandleQuery
 from atlas_crm.service_layer import dashboard
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("dashboard", __name__, url_prefix="/api/v1/dashboard",
                 description="Headline KPIs and work waiting (MANAGER and ADMIN_ORG: the organisation; AGENT: "

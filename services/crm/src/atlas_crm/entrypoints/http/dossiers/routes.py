@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.common import etag, if_match_version, uow
 from atlas_crm.entrypoints.http.dossiers.schemas import (
@@ -17,6 +16,7 @@ from atlas_crm.entrypoints.http.dossiers.schemas import (
     StatusHistorySchema,
 )
 from atlas_crm.service_layer import dossier_changes, dossiers, status_changes
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.entrypoints.http.messages.schemas import MessageCreateSchema, MessageQuery, MessageSchema
 from atlas_crm.service_layer import messages
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("messages", __name__, url_prefix="/api/v1/messages", description="Messages of a dossier")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.entrypoints.http.org_settings.schemas import OrgSettingsSchema, OrgSettingsUpdateSchema
 from atlas_crm.service_layer import org_settings
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("org-settings", __name__, url_prefix="/api/v1/admin/org-settings",
                 description="CRM settings of the organisation (ADMIN_ORG)")

@@ -4,7 +4,6 @@ Anyone working in the org reads them; only ADMIN_ORG changes them (audited, publ
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.entrypoints.http.reference_data.schemas import (
@@ -16,6 +15,7 @@ from atlas_crm.entrypoints.http.reference_data.schemas import (
     RemovalSchema,
 )
 from atlas_crm.service_layer import reference_admin
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_of
 
 blp = Blueprint("reference-data", __name__, url_prefix="/api/v1/admin/reference-data",

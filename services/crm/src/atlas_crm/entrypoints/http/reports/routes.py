@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.entrypoints.http.reports.schemas import (
@@ -19,6 +18,7 @@ from atlas_crm.entrypoints.http.reports.schemas import (
 )
 from atlas_crm.service_layer import reporting
 from atlas_crm.service_layer.report_tables import to_csv
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
                 description="KPIs over a date range, as JSON or a CSV download (MANAGER and ADMIN_ORG: the "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.entrypoints.http.stakeholders.schemas import (
@@ -13,6 +12,7 @@ from atlas_crm.entrypoints.http.stakeholders.schemas import (
     StakeholderWriteSchema,
 )
 from atlas_crm.service_layer import stakeholders
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("parties-prenantes", __name__, url_prefix="/api/v1/parties-prenantes",

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from flask import Response, current_app, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.domain.whatsapp import signature_ok
 from atlas_crm.service_layer import whatsapp_inbound
@@ -17,6 +16,7 @@ from atlas_shared.context import RequestContext
 from atlas_shared.errors import Forbidden, Unauthorized
 from atlas_shared.metrics import WEBHOOK_REJECTED
 from atlas_shared.web.app import current_platform, public
+from atlas_shared.web.blueprint import Blueprint
 
 log = logging.getLogger(__name__)
 blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_crm.entrypoints.http.common import uow
 from atlas_crm.entrypoints.http.workflows.schemas import (
@@ -14,6 +13,7 @@ from atlas_crm.entrypoints.http.workflows.schemas import (
     WorkflowQuery,
 )
 from atlas_crm.service_layer import workflows
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("workflows", __name__, url_prefix="/api/v1/admin/workflows",
                 description="Versioned workflow definitions per case type (ADMIN_ORG changes, MANAGER reads)")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_listings.entrypoints.http.annonces.schemas import (
     AnnonceCreateSchema,
@@ -13,6 +12,7 @@ from atlas_listings.entrypoints.http.annonces.schemas import (
 )
 from atlas_listings.service_layer import annonces, listings
 from atlas_shared.web.app import current_platform, request_ctx
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("annonces", __name__, url_prefix="/api/v1/annonces",

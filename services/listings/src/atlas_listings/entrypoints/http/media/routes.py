@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_listings.domain.media import CONTENT_TYPES
 from atlas_listings.entrypoints.http.annonces.schemas import MediaSchema
@@ -17,6 +16,7 @@ from atlas_listings.entrypoints.http.media.schemas import (
 from atlas_listings.service_layer import media, uploads
 from atlas_shared.context import RequestContext
 from atlas_shared.web.app import accepts, current_platform, public, request_ctx
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("listing-media", __name__, url_prefix="/api/v1/listings/<uuid:listing_id>/media",
                 description="Photos of a listing (two-step upload)")

@@ -7,7 +7,6 @@ The contract's ``/reports/{reportId}/status`` lives at ``/listing-reports/{repor
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_listings.entrypoints.http.moderation.schemas import (
     QueueItemSchema,
@@ -17,6 +16,7 @@ from atlas_listings.entrypoints.http.moderation.schemas import (
 )
 from atlas_listings.service_layer import reports
 from atlas_shared.web.app import current_platform, request_ctx
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import PageQuery, page_body, page_of
 
 of_listing = Blueprint("listing-reports-of-listing", __name__, url_prefix="/api/v1/listings",

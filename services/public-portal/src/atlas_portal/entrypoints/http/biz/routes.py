@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_portal.entrypoints.http.biz.schemas import DemoCreatedSchema, DemoRequestSchema
 from atlas_portal.entrypoints.http.guard import current_origin, protect
 from atlas_portal.service_layer import biz
 from atlas_shared.web.app import current_platform, request_ctx
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("biz", __name__, url_prefix="/api/public/v1/biz", description="Biz site forms")
 blp.before_request(protect)

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Response, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_portal.entrypoints.http.guard import current_origin, protect
 from atlas_portal.entrypoints.http.listings.schemas import (
@@ -21,6 +20,7 @@ from atlas_portal.entrypoints.http.listings.schemas import (
 )
 from atlas_portal.service_layer import contact, search
 from atlas_shared.web.app import current_platform, request_ctx
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body
 
 blp = Blueprint("public-listings", __name__, url_prefix="/api/public/v1/listings",
