@@ -17,6 +17,7 @@ import importlib.util
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import subprocess
@@ -150,7 +151,8 @@ def page_paths(rows: list[dict[str, Any]], count: int, seed: int = 13) -> list[s
 # -- load generator (its own process) ------------------------------------------------------------
 
 async def _client(port: int, requests: list[bytes], offset: int, measure_from: float, stop_at: float,
-                  latencies: list[float], statuses: dict[int, int], read_response: Any) -> None:
+                  latencies: list[float], statuses: dict[int, int], read_response: Any,
+                  answered: list[int]) -> None:
     reader = writer = None
     n = offset
     while time.perf_counter() < stop_at:
@@ -162,6 +164,7 @@ async def _client(port: int, requests: list[bytes], offset: int, measure_from: f
             n += 1
             status, keep_alive = await read_response(reader)
             done = time.perf_counter()
+            answered[0] += 1
             if sent >= measure_from and done <= stop_at:
                 latencies.append(done - sent)
                 statuses[status] = statuses.get(status, 0) + 1
@@ -183,11 +186,12 @@ async def _load(port: int, paths: list[str], concurrency: int, warmup: float,
                 for p in paths]
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    answered = [0]
     start = time.perf_counter()
     measure_from, stop_at = start + warmup, start + warmup + duration
     step = max(1, len(requests) // concurrency)
     await asyncio.gather(*(_client(port, requests, i * step, measure_from, stop_at, latencies, statuses,
-                                   read_response) for i in range(concurrency)))
+                                   read_response, answered) for i in range(concurrency)))
     latencies.sort()
     count = len(latencies)
 
@@ -195,21 +199,62 @@ async def _load(port: int, paths: list[str], concurrency: int, warmup: float,
         return latencies[min(count - 1, int(p * count))] * 1000 if count else float("nan")
 
     return {"requests": count, "rps": count / duration, "p50_ms": pct(0.50), "p95_ms": pct(0.95),
-            "p99_ms": pct(0.99), "statuses": {str(k): v for k, v in sorted(statuses.items())}}
+            "p99_ms": pct(0.99), "statuses": {str(k): v for k, v in sorted(statuses.items())},
+            "sent": answered[0]}
 
 
-def measure(port: int, paths: list[str], args: argparse.Namespace) -> dict[str, Any]:
+PARTS = ("portal", "gateway", "postgres", "loadgen", "other")
+
+
+def cpu_now(groups: dict[str, int | None], database: str) -> dict[str, float]:
+    """CPU seconds so far of the portal's and the gateway's process groups, of the PostgreSQL
+    backends connected to ``database``, and of the whole machine (``total``, from /proc/stat)."""
+    cpu_seconds = _gateway_bench().cpu_seconds
+    found = {name: cpu_seconds(group) for name, group in groups.items()}
+    ticks, tick = 0, os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if f" {database} " not in command:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    found["postgres"] = ticks / tick
+    busy = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    found["total"] = (sum(busy) - busy[3] - busy[4]) / tick  # all but idle and iowait
+    return found
+
+
+def measure(port: int, paths: list[str], args: argparse.Namespace, groups: dict[str, int | None],
+            database: str) -> dict[str, Any]:
+    """One scenario's load, and the CPU each part spent on it per request answered (warm-up
+    included: CPU is read before and after the whole load)."""
     spec_file = Path(tempfile.mkstemp(suffix=".json")[1])
     spec_file.write_text(json.dumps({"port": port, "paths": paths, "concurrency": args.concurrency,
                                      "warmup": args.warmup, "duration": args.duration}))
+    before = cpu_now(groups, database)
     try:
-        out = subprocess.run([sys.executable, __file__, "_load", str(spec_file)], capture_output=True,
-                             text=True, timeout=args.warmup + args.duration + 60)
+        load = subprocess.Popen([sys.executable, __file__, "_load", str(spec_file)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        out, err = load.communicate(timeout=args.warmup + args.duration + 60)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     finally:
         spec_file.unlink()
-    if out.returncode != 0:
-        sys.exit(f"load generator failed:\n{out.stderr}")
-    return json.loads(out.stdout)
+    if load.returncode != 0:
+        sys.exit(f"load generator failed:\n{err}")
+    after = cpu_now(groups, database)
+    result = json.loads(out)
+    spent = {name: after[name] - before[name] for name in after}
+    spent["loadgen"] = usage.ru_utime + usage.ru_stime - measure.children_cpu  # type: ignore[attr-defined]
+    measure.children_cpu += spent["loadgen"]  # type: ignore[attr-defined]
+    spent["other"] = spent.pop("total") - sum(spent[name] for name in PARTS if name != "other")
+    result["cpu_ms"] = {name: 1000 * spent[name] / max(1, result["sent"]) for name in PARTS}
+    return result
+
+
+measure.children_cpu = 0.0  # type: ignore[attr-defined]
 
 
 def load_main(argv: list[str]) -> None:
@@ -323,19 +368,22 @@ def run(args: argparse.Namespace) -> None:
                      "detail": ("detail (API)", detail_paths), "page": ("listing page (HTML)", page_paths),
                      "floor": ("floor (/robots.txt)", lambda rows, count: ["/robots.txt"])}
         results = {}
+        groups = {"portal": processes.group("portal"), "gateway": processes.group("gateway")}
         for key in args.scenarios.split(","):
             name, make_paths = scenarios[key]
             paths = make_paths(rows, 2000)
             print(f"measuring {name}…", flush=True)
-            results[name] = measure(ports["gateway"], paths, args)
+            results[name] = measure(ports["gateway"], paths, args, groups, database.name or "")
         print(f"\n{args.listings} listings, {database.kind} | through the gateway | "
               f"{args.concurrency} clients, warm-up {args.warmup:g} s, measured {args.duration:g} s | "
               f"{os.cpu_count()} CPU(s), "
               f"portal {args.portal_workers}x{args.portal_threads} threads, gateway {args.gateway_workers}")
-        print(f"{'scenario':<26}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  statuses")
+        print(f"{'scenario':<26}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  "
+              f"CPU ms/request: {' / '.join(PARTS)}  statuses")
         for name, r in results.items():
+            cpu = " / ".join(f"{r['cpu_ms'][part]:.2f}" for part in PARTS)
             print(f"{name:<26}{r['rps']:>8.0f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}  "
-                  f"{r['statuses']}")
+                  f"{cpu}  {r['statuses']}")
         if database.kind == "PostgreSQL":
             explain(database.url)
     finally:

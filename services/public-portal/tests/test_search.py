@@ -118,7 +118,7 @@ def test_a_large_total_is_the_planners_estimate_flagged_not_exact(client, publis
     for _ in range(5):
         published(city="Tanger")
     expected = {}
-    monkeypatch.setattr(PublicListingRepository, "estimate", lambda self, stmt: expected.get("rows"))
+    monkeypatch.setattr(PublicListingRepository, "estimate", lambda self, stmt, page_run=None: expected.get("rows"))
     expected["rows"] = 1376                       # more than 2 expected: the estimate, rounded
     body = client.get("/api/public/v1/listings?city=tanger&size=2").json
     assert (body["total"], body["totalExact"], len(body["items"])) == (1400, False, 2)
@@ -147,8 +147,16 @@ def test_the_estimate_is_postgresql_s_plan_rows(container, published):
     published(city="Tanger")
     with container.platform.db.session(tenant_bypass=True, read_only=True) as session:
         repo = PublicListingRepository(session)
-        estimate = repo.estimate(repo.search_statement({"q": "vue mer", "city": "Tanger", "price_max": 10**6}))
+        estimates = []
+        for sort in ("recent", "price_asc"):
+            stmt = repo.search_statement({"q": "vue mer", "city": "Tanger", "price_max": 10**6, "sort": sort})
+            page_run = session.connection().execute(stmt.limit(2).offset(2))
+            page_run.all()
+            # The page's own SQL (LIMIT/OFFSET, ORDER BY) gives the same estimate as the bare filter.
+            estimates += [repo.estimate(stmt), repo.estimate(stmt, page_run)]
+        estimate = estimates[0]
     if container.platform.db.dialect == "postgresql":
         assert isinstance(estimate, int) and estimate >= 0
+        assert estimates == [estimate] * 4
     else:
         assert estimate is None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
+from sqlalchemy import Select, bindparam, func, or_, select, text
 
 from atlas_portal.adapters.orm import DemoRequest, Lead, ListingSlug, PublicListing, PublicReport
 from atlas_portal.adapters.search_totals import SearchTotals
@@ -44,6 +45,39 @@ def approximate(estimate: int) -> int:
     return estimate if estimate < 100 else int(round(estimate, 2 - len(str(estimate))))
 
 
+FILTERS = {"tx": PublicListing.tx, "city": PublicListing.city_key, "zone": PublicListing.zone_key}
+
+
+@lru_cache(maxsize=2048)
+def _shape(names: tuple[str, ...], sort: str, postgres: bool) -> Select[Any]:
+    """A search statement for these filters (bound parameters named after them) and this sort.
+    Every searched word must start a word of the listing (prefix match, accents folded): PostgreSQL
+    full text over the GIN index, an equivalent LIKE on SQLite."""
+    stmt = select(*SUMMARY).where(PublicListing.visible == True)  # noqa: E712 - matches the indexes
+    for name in names:
+        if name in FILTERS:
+            stmt = stmt.where(FILTERS[name] == bindparam(name))
+    for name, column, op in BOUNDS:
+        if name in names:
+            stmt = stmt.where(column >= bindparam(name) if op == ">=" else column <= bindparam(name))
+    if postgres and "tsquery" in names:
+        stmt = stmt.where(text("public_listings.search_vector @@ to_tsquery('simple', :tsquery)"))
+    column = PublicListing.search_text
+    for i in range(sum(1 for name in names if name.startswith("word"))):
+        stmt = stmt.where(or_(column.like(bindparam(f"word{i}")), column.like(bindparam(f"inside{i}"))))
+    return stmt.order_by(*ORDER[sort])
+
+
+@lru_cache(maxsize=2048)
+def _page_of(shape: Select[Any]) -> Select[Any]:
+    return shape.limit(bindparam("size")).offset(bindparam("skip"))
+
+
+@lru_cache(maxsize=2048)
+def _count_of(shape: Select[Any]) -> Select[Any]:
+    return shape.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+
+
 @dataclass(frozen=True)
 class SearchPage(Page[T]):
     """A page whose total may be an estimate (``total_exact`` False)."""
@@ -68,7 +102,7 @@ class PublicListingRepository(Repository[PublicListing]):
         key = as_uuid(listing_id)
         if key is None:
             return None
-        return self.session.execute(select(*DETAIL).where(PublicListing.listing_id == key,
+        return self.session.connection().execute(select(*DETAIL).where(PublicListing.listing_id == key,
                                                           PublicListing.visible == True)).first()  # noqa: E712
 
     def search(self, f: dict[str, Any], totals: SearchTotals | None = None,
@@ -81,37 +115,50 @@ class PublicListingRepository(Repository[PublicListing]):
         - else, with ``exact_up_to``, when PostgreSQL's planner expects more matches than that: its
           estimate, rounded, flagged ``total_exact=False`` (counting would read every match — 80 % of
           a search's cost at 100,000 listings); otherwise the exact count."""
-        stmt = self.search_statement(f)
+        shape, params = self._shape(f)
         size, page = max(1, min(f.get("size", 20), MAX_PAGE_SIZE)), max(1, f.get("page", 1))
         offset = (page - 1) * size
-        rows = self.session.execute(stmt.limit(size).offset(offset)).all()
+        # Core execution of a statement built once per shape: it selects columns, not entities.
+        result = self.session.connection().execute(_page_of(shape), {**params, "size": size, "skip": offset})
+        rows = result.all()
         if len(rows) < size and (rows or page == 1):
             return SearchPage(page, size, offset + len(rows), rows)
         key = filters_key(f)
         found = totals.get(key) if totals is not None else None
         if found is None:
-            found = self._total(stmt, exact_up_to, at_least=offset + len(rows))
+            found = self._total(shape, params, exact_up_to, at_least=offset + len(rows), page_run=result)
             if totals is not None:
                 totals.put(key, found)
         return SearchPage(page, size, found[0], rows, total_exact=found[1])
 
-    def _total(self, stmt: Select[Any], exact_up_to: int | None, at_least: int) -> tuple[int, bool]:
+    def _total(self, shape: Select[Any], params: dict[str, Any], exact_up_to: int | None, at_least: int,
+               page_run: Any = None) -> tuple[int, bool]:
         if exact_up_to is not None and exact_up_to > 0:
-            estimate = self.estimate(stmt)
+            estimate = self.estimate(shape.params(params), page_run)
             if estimate is not None and estimate > exact_up_to:
                 return max(approximate(estimate), at_least), False
-        return self.count(stmt), True
+        return self.session.connection().execute(_count_of(shape), params).scalar_one(), True
 
-    def estimate(self, stmt: Select[Any]) -> int | None:
+    def estimate(self, stmt: Select[Any], page_run: Any = None) -> int | None:
         """How many rows PostgreSQL's planner expects a search statement to match (planning only,
-        nothing read); None where no planner estimate can be asked (SQLite: totals stay exact)."""
+        nothing read); None where no planner estimate can be asked (SQLite: totals stay exact).
+
+        ``page_run``, the result of the page just read, lends its SQL as sent (compiled once per
+        shape and cached by SQLAlchemy) instead of compiling the statement again: under its LIMIT
+        node the plan carries the estimate for the whole filtered set, whatever path was chosen."""
         bind = self.session.get_bind()
         if bind.dialect.name != "postgresql":
             return None
-        compiled = stmt.order_by(None).compile(dialect=bind.dialect)
-        plan = self.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled.string}",
-                                                         compiled.params).scalar()
-        return int(plan[0]["Plan"]["Plan Rows"])
+        if page_run is not None:
+            sql, params = page_run.context.statement, page_run.context.parameters[0]
+        else:
+            compiled = stmt.order_by(None).compile(dialect=bind.dialect)
+            sql, params = compiled.string, compiled.params
+        plan = self.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}", params).scalar()
+        node = plan[0]["Plan"]
+        while node["Node Type"] in ("Limit", "Sort", "Incremental Sort") and node.get("Plans"):
+            node = node["Plans"][0]
+        return int(node["Plan Rows"])
 
     def count(self, stmt: Select[Any]) -> int:
         """The exact number of rows a search statement matches (the costliest statement of a search:
@@ -119,33 +166,31 @@ class PublicListingRepository(Repository[PublicListing]):
         return self.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True)
                                    .order_by(None)) or 0
 
-    def search_statement(self, f: dict[str, Any], columns: tuple[Any, ...] = SUMMARY) -> Select[Any]:
-        stmt = select(*columns).where(PublicListing.visible == True)  # noqa: E712 - matches the indexes
-        if f.get("tx"):
-            stmt = stmt.where(PublicListing.tx == f["tx"])
-        if f.get("city"):
-            stmt = stmt.where(PublicListing.city_key == place_key(f["city"]))
-        if f.get("zone"):
-            stmt = stmt.where(PublicListing.zone_key == place_key(f["zone"]))
-        for name, column, op in BOUNDS:
-            if f.get(name) is not None:
-                stmt = stmt.where(column >= f[name] if op == ">=" else column <= f[name])
-        stmt = self._text(stmt, query_words(f.get("q")))
-        return stmt.order_by(*ORDER[f.get("sort") or "recent"])
+    def search_statement(self, f: dict[str, Any]) -> Select[Any]:
+        """The search as one statement with its values bound (for EXPLAIN, counts, tools)."""
+        shape, params = self._shape(f)
+        return shape.params(params)
 
-    def _text(self, stmt: Select[Any], found: list[str]) -> Select[Any]:
-        """Every searched word must start a word of the listing (prefix match, accents folded):
-        PostgreSQL full text over the GIN index, an equivalent LIKE on SQLite."""
-        if not found:
-            return stmt
-        if self.session.get_bind().dialect.name == "postgresql":
-            query = " & ".join(f"{word}:*" for word in found)  # words are [a-z0-9]+ only
-            return stmt.where(text("public_listings.search_vector @@ to_tsquery('simple', :tsquery)")
-                              .bindparams(tsquery=query))
-        column = PublicListing.search_text
-        clauses: list[ColumnElement[bool]] = [or_(column.like(f"{word}%"), column.like(f"% {word}%"))
-                                              for word in found]
-        return stmt.where(and_(*clauses))
+    def _shape(self, f: dict[str, Any]) -> tuple[Select[Any], dict[str, Any]]:
+        """The statement for the filters present (built once per combination and sort, so that
+        SQLAlchemy neither rebuilds it nor recomputes its cache key per request) and their values."""
+        params: dict[str, Any] = {}
+        if f.get("tx"):
+            params["tx"] = f["tx"]
+        if f.get("city"):
+            params["city"] = place_key(f["city"])
+        if f.get("zone"):
+            params["zone"] = place_key(f["zone"])
+        for name, _, _ in BOUNDS:
+            if f.get(name) is not None:
+                params[name] = f[name]
+        found = query_words(f.get("q"))
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        if found and postgres:
+            params["tsquery"] = " & ".join(f"{word}:*" for word in found)  # words are [a-z0-9]+ only
+        for i, word in enumerate([] if postgres else found):
+            params[f"word{i}"], params[f"inside{i}"] = f"{word}%", f"% {word}%"
+        return _shape(tuple(params), f.get("sort") or "recent", postgres), params
 
     def recent(self, limit: int) -> list[Any]:
         stmt = (select(*SUMMARY).where(PublicListing.visible == True)  # noqa: E712
