@@ -108,3 +108,33 @@ def test_list_filters_and_roles(org):
     assert agent.status_code == 201
     owner = org.send(template_message(dossier), headers=org.as_role("OWNER"))
     assert owner.status_code == 403
+
+
+def test_a_twin_request_running_concurrently_gets_409(org, container):
+    """The key is written in the create's own transaction: a twin arriving meanwhile waits on the key's
+    unique index and answers 409 IDEMPOTENCY_IN_FLIGHT once the first commits (then a retry replays)."""
+    import threading
+    import time
+
+    import pytest
+
+    from atlas_outbound.domain.idempotency import fingerprint
+    if container.platform.db.dialect != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: the twin simply comes after")
+    dossier = org.ready_dossier()
+    body = template_message(dossier)
+    first = container.platform.db.session(org.id)
+    first.begin()
+    first.add(IdempotencyKey(key="twin", request_hash=fingerprint(body), state="DONE",
+                             created_at=container.clock()))
+    first.flush()
+    answer = {}
+    twin = threading.Thread(target=lambda: answer.update(res=org.send(body, key="twin")))
+    twin.start()
+    time.sleep(0.5)
+    assert twin.is_alive()  # waiting on the first one's key
+    first.commit()
+    first.close()
+    twin.join(10)
+    assert answer["res"].status_code == 409 and answer["res"].json["code"] == "IDEMPOTENCY_IN_FLIGHT"
+    assert org.client.get("/api/v1/outbound/messages", headers=org.headers).json["total"] == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -121,6 +121,25 @@ def bump_counter(session: Any, kind: str, start: datetime, by: int = 1) -> int:
         except IntegrityError:  # another transaction created it first
             count = session.scalar(stmt)
     return int(count)
+
+
+def bump_counters(session: Any, windows: dict[str, datetime]) -> dict[str, int]:
+    """``bump_counter`` for several windows (the day's and the minute's) in one UPDATE … RETURNING.
+    The rows are locked by a subquery in ``kind`` order — the order ``bump_counter`` callers take them
+    one by one — so two transactions never wait on each other crosswise (an UPDATE alone locks in heap
+    order, which changes as rows get new versions). A window not counted yet gets its row as
+    ``bump_counter`` makes it."""
+    wanted = or_(*[and_(SendCounter.kind == kind, SendCounter.window_start == start)
+                   for kind, start in windows.items()])
+    rows = select(SendCounter.id).where(wanted).order_by(SendCounter.kind).with_for_update()
+    stmt = (update(SendCounter).where(SendCounter.id.in_(rows))
+            .values(count=SendCounter.count + 1).returning(SendCounter.kind, SendCounter.count)
+            .execution_options(synchronize_session=False))
+    counts = {kind: int(count) for kind, count in session.execute(stmt)}
+    for kind in sorted(windows):
+        if kind not in counts:
+            counts[kind] = bump_counter(session, kind, windows[kind])
+    return counts
 
 
 def queued_for_subject(session: Any, subject_type: str, subject_id: str,

@@ -29,7 +29,7 @@ from atlas_outbound.metrics import REFUSALS
 from atlas_outbound.service_layer import policy
 from atlas_outbound.service_layer.errors import refusal_error
 from atlas_outbound.service_layer.idempotency_keys import IN_FLIGHT_LEASE, in_flight, reused
-from atlas_outbound.service_layer.messages import SENDERS, audit_refusal, draft_from_api, message_columns
+from atlas_outbound.service_layer.messages import SENDERS, audit_refusal, draft_from_api, message_row
 from atlas_outbound.service_layer.plain_rows import PlainRows
 from atlas_outbound.service_layer.views import message_view
 from atlas_outbound.settings import OutboundSettings
@@ -95,7 +95,7 @@ def create_batch(uow: UnitOfWork, settings: OutboundSettings, items: list[Item],
         done: list[tuple[uuid.UUID, uuid.UUID]] = []
         for p in admitted:
             assert p.draft is not None and p.admission is not None
-            m = _message_row(uow, p.draft, p.admission, at)
+            m = message_row(uow, p.draft, p.admission, at)
             rows.queued(m, at)
             results[p.index] = _result(p.index, p.key, 201, message=message_view(SimpleNamespace(**m), []))
             if p.row is not None:
@@ -207,19 +207,6 @@ def _settle_keys(uow: UnitOfWork, done: list[tuple[uuid.UUID, uuid.UUID]], refus
     for p in refused:
         if p.row is not None:
             session.delete(p.row)
-
-
-def _message_row(uow: UnitOfWork, draft: policy.Draft, admission: policy.Admission,
-                 at: datetime) -> dict[str, Any]:
-    """``new_message`` as a row for the batch insert: every column (one executemany needs the same
-    keys in every row), the id and org set here instead of by the flush."""
-    return {**EMPTY, **message_columns(draft, admission, uow.ctx.user_id, at), "id": uuid.uuid4(),
-            "org_id": uuid.UUID(str(uow.session.info[ORG_KEY]))}
-
-
-EMPTY = dict.fromkeys(("claimed_by", "claim_token", "provider_message_id", "last_error_code", "last_error",
-                       "crm_message_id", "notification_key", "sent_at", "delivered_at", "read_at",
-                       "failed_at"))
 
 
 def _result(index: int, key: str | None, status: int, *, message: dict[str, Any] | None = None,

@@ -1,12 +1,12 @@
-"""The Idempotency-Key of a create: claimed (IN_FLIGHT, committed at once so a concurrent twin sees
-it), then DONE with the message it produced, in the create's own transaction."""
+"""The Idempotency-Key of a create, looked up and written in the create's own transaction: DONE with
+the message it produced. A concurrent twin waits on the (org, key) unique index and gets 409. A
+committed IN_FLIGHT row (an earlier version claimed keys in a transaction of their own; a batch's
+claims are never seen committed) is in flight until its lease ends, then taken over."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-
-from sqlalchemy.exc import IntegrityError
 
 from atlas_outbound.adapters import repositories as repo
 from atlas_outbound.adapters.orm import IdempotencyKey
@@ -19,29 +19,23 @@ from atlas_shared.errors import Conflict, Unprocessable
 IN_FLIGHT_LEASE = timedelta(seconds=30)
 
 
-def claim_key(uow: UnitOfWork, key: str, fingerprint: str, at: datetime) -> dict[str, Any] | None:
-    """None: this request goes ahead. A dict: the original message (a replay). Raises 422 / 409."""
-    with uow:
-        row = repo.idempotency_key(uow.session, key, for_update=True)
-        if row is None:
-            uow.session.add(IdempotencyKey(key=key, request_hash=fingerprint, state=idempotency.IN_FLIGHT,
-                                           locked_until=at + IN_FLIGHT_LEASE, created_at=at))
-            try:
-                uow.session.flush()
-            except IntegrityError:
-                raise in_flight(key) from None
-            uow.commit()
-            return None
-        if row.request_hash != fingerprint:
-            raise reused(key)
-        if row.state == idempotency.DONE:
-            m = MessageRepository(uow.session).with_attempts(row.message_id)
-            return message_view(m, m.attempts)
-        if row.locked_until and row.locked_until > at:
-            raise in_flight(key)
-        row.locked_until = at + IN_FLIGHT_LEASE  # the first request died: this one takes over
-        uow.commit()
-        return None
+def look_up_key(uow: UnitOfWork, key: str, fingerprint: str,
+                at: datetime) -> tuple[dict[str, Any] | None, IdempotencyKey | None]:
+    """Inside the create's transaction: ``(original message, None)`` for a replay, ``(None, row)``
+    for a key whose first request died (taken over: the caller marks it DONE), ``(None, None)`` for a
+    new key (the caller inserts it DONE with its message). Raises 422 / 409."""
+    row = repo.idempotency_key(uow.session, key, for_update=True)
+    if row is None:
+        return None, None
+    if row.request_hash != fingerprint:
+        raise reused(key)
+    if row.state == idempotency.DONE:
+        m = MessageRepository(uow.session).with_attempts(row.message_id)
+        return message_view(m, m.attempts), None
+    if row.locked_until and row.locked_until > at:
+        raise in_flight(key)
+    row.locked_until = at + IN_FLIGHT_LEASE
+    return None, row
 
 
 def in_flight(key: str) -> Conflict:

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from atlas_outbound.adapters import repositories as repo
-from atlas_outbound.adapters.orm import OutboundMessage
+from atlas_outbound.adapters.orm import IdempotencyKey, OutboundMessage
 from atlas_outbound.adapters.repositories import MessageRepository
 from atlas_outbound.domain import idempotency, statuses
 from atlas_outbound.domain.policy import Refusal
 from atlas_outbound.metrics import REFUSALS
 from atlas_outbound.service_layer import policy
 from atlas_outbound.service_layer.errors import refusal_error
-from atlas_outbound.service_layer.idempotency_keys import claim_key
+from atlas_outbound.service_layer.idempotency_keys import in_flight, look_up_key
+from atlas_outbound.service_layer.plain_rows import PlainRows
 from atlas_outbound.service_layer.transitions import ENTITY, change_status, parent
 from atlas_outbound.service_layer.views import audit_state, message_view, status_payload
 from atlas_outbound.settings import OutboundSettings
 from atlas_shared.db.repository import Page, as_uuid
+from atlas_shared.db.tenancy import ORG_KEY
 from atlas_shared.db.types import new_id
 from atlas_shared.db.uow import UnitOfWork
 from atlas_shared.errors import TransitionNotAllowed, ValidationFailed
@@ -32,27 +37,40 @@ Clock = Callable[[], datetime]
 
 def create_message(uow: UnitOfWork, settings: OutboundSettings, data: dict[str, Any], key: str | None,
                    now: Clock, email_ready: bool) -> tuple[dict[str, Any], bool]:
-    """Returns (message, created). A replay of a completed key returns the original message."""
+    """Returns (message, created). A replay of a completed key returns the original message.
+
+    One transaction: the key is looked up (a completed one is replayed), the policy checked, and the
+    message, its audit row, its events and the key — DONE with the message — written together. A
+    concurrent twin with the same key waits on the key's unique index until this one ends, then gets
+    409 IDEMPOTENCY_IN_FLIGHT (a retry then gets the replay); a refusal writes nothing but its audit."""
     require_role(uow.ctx, SENDERS, action="send messages")
     if not idempotency.valid_key(key):
         raise ValidationFailed("The Idempotency-Key header is required (1-200 visible ASCII characters).",
                                {"Idempotency-Key": ["Missing or not valid."]})
     assert key is not None
-    replay = claim_key(uow, key, idempotency.fingerprint(data), now())
-    if replay is not None:
-        return replay, False
+    fingerprint = idempotency.fingerprint(data)
     draft = draft_from_api(data)
     try:
         with uow:
             at = now()
+            replay, dead = look_up_key(uow, key, fingerprint, at)
+            if replay is not None:
+                return replay, False
             admission = policy.admit(uow.session, draft, settings, at, email_ready=email_ready)
-            m = new_message(draft, admission, uow.ctx.user_id, at)
-            MessageRepository(uow.session).add(m)
-            done = repo.idempotency_key(uow.session, key, for_update=True)
-            done.state, done.message_id, done.locked_until = idempotency.DONE, m.id, None
-            record_queued(uow, m, at)
-            uow.commit()
-            return message_view(m, []), True
+            rows = PlainRows(uow)
+            m = message_row(uow, draft, admission, at)
+            rows.queued(m, at)
+            rows.write()
+            if dead is not None:  # its first request died before finishing: this one took it over
+                dead.state, dead.message_id, dead.locked_until = idempotency.DONE, m["id"], None
+            else:
+                uow.session.add(IdempotencyKey(key=key, request_hash=fingerprint, state=idempotency.DONE,
+                                               message_id=m["id"], created_at=at))
+            try:
+                uow.commit()
+            except IntegrityError:  # a twin request with this key committed first
+                raise in_flight(key) from None
+            return message_view(SimpleNamespace(**m), []), True
     except Refusal as refusal:
         refuse(uow, draft, refusal, key)
         raise refusal_error(refusal) from None
@@ -86,6 +104,19 @@ def message_columns(draft: policy.Draft, admission: policy.Admission, actor: str
         status=statuses.QUEUED, due_at=admission.due_at, attempt_count=0, retry_base=0,
         consent_basis=admission.consent_basis, created_by=actor, version=1, created_at=at,
         updated_at=at, **{"refs": {}, **extra})
+
+
+def message_row(uow: UnitOfWork, draft: policy.Draft, admission: policy.Admission,
+                at: datetime) -> dict[str, Any]:
+    """A new API message as a row for ``PlainRows.queued``: every column (an executemany needs the
+    same keys in every row), the id and org set here instead of by a flush."""
+    return {**_UNSET, **message_columns(draft, admission, uow.ctx.user_id, at), "id": new_id(),
+            "org_id": as_uuid(uow.session.info[ORG_KEY])}
+
+
+_UNSET = dict.fromkeys(("claimed_by", "claim_token", "provider_message_id", "last_error_code", "last_error",
+                        "crm_message_id", "notification_key", "sent_at", "delivered_at", "read_at",
+                        "failed_at"))
 
 
 def _uuid(value: Any) -> Any:

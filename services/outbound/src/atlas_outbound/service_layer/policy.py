@@ -150,11 +150,14 @@ def current_limits(session: Session, settings: OutboundSettings) -> limits.Limit
 
 
 def _count_send(session: Session, settings: OutboundSettings, now: datetime, *, defer: bool) -> datetime:
+    """Both counters move in one statement; a refusal rolls the transaction (or the event's savepoint)
+    back, so a refused message counts in neither."""
     lim = current_limits(session, settings)
-    day = repo.bump_counter(session, limits.DAY, limits.window_start(limits.DAY, now))
-    if day > lim.daily_quota:
+    counts = repo.bump_counters(session, {limits.DAY: limits.window_start(limits.DAY, now),
+                                          limits.MINUTE: limits.window_start(limits.MINUTE, now)})
+    if counts[limits.DAY] > lim.daily_quota:
         raise _quota_exceeded(lim, now)
-    minute = repo.bump_counter(session, limits.MINUTE, limits.window_start(limits.MINUTE, now))
+    minute = counts[limits.MINUTE]
     if minute <= lim.per_minute:
         return now
     if defer:
