@@ -85,7 +85,7 @@ class Sender:
     def send_batch(self, batch: list[Claimed], worker: str, stop: threading.Event,
                    calls: ThreadPoolExecutor | None = None) -> None:
         """Call the provider for the whole batch at once (``send_concurrency`` calls in flight, each
-        pool thread with its own keep-alive session) and record outcomes as they come: every SENT
+        call over the process's keep-alive urllib3 pool) and record outcomes as they come: every SENT
         answered since the last commit goes in one transaction, so the window between the provider's
         acceptance and the commit stays one short commit long."""
         lease = self.settings.lease_seconds
