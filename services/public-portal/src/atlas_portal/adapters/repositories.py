@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, or_, select, text
+from sqlalchemy import Select, String, bindparam, func, or_, select, text
 
 from atlas_portal.adapters.orm import DemoRequest, Lead, ListingSlug, PublicListing, PublicReport
 from atlas_portal.adapters.search_totals import SearchTotals
@@ -61,7 +61,8 @@ def _shape(names: tuple[str, ...], sort: str, postgres: bool) -> Select[Any]:
         if name in names:
             stmt = stmt.where(column >= bindparam(name) if op == ">=" else column <= bindparam(name))
     if postgres and "tsquery" in names:
-        stmt = stmt.where(text("public_listings.search_vector @@ to_tsquery('simple', :tsquery)"))
+        stmt = stmt.where(text("public_listings.search_vector @@ to_tsquery('simple', :tsquery)")
+                          .bindparams(bindparam("tsquery", type_=String)))
     column = PublicListing.search_text
     for i in range(sum(1 for name in names if name.startswith("word"))):
         stmt = stmt.where(or_(column.like(bindparam(f"word{i}")), column.like(bindparam(f"inside{i}"))))
