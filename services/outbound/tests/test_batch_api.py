@@ -127,6 +127,21 @@ def test_quota_and_rate_are_counted_per_item(org, container):
     assert usage["usedToday"] == 5
 
 
+def test_a_full_minute_refuses_the_rest_of_a_batch_as_one_by_one(org, container):
+    """Minute full before the day: every later item is RATE_LIMITED (refused items do not count)."""
+    from atlas_outbound.service_layer.limits import set_limits
+    from atlas_shared.context import RequestContext
+    dossier = org.ready_dossier()
+    set_limits(container.platform.uow(RequestContext.system(org_id=org.id)), daily_quota=4, per_minute=2)
+    res = post(org, [item(f"m-{i}", dossier, variables={"name": f"C{i}", "date": "l"}) for i in range(6)]).json
+    assert [r["error"]["code"] if r["error"] else None for r in res["results"]] == \
+        [None, None] + ["RATE_LIMITED"] * 4
+    one_by_one = [org.send(template_message(dossier, variables={"name": f"S{i}", "date": "l"})).json.get("code")
+                  for i in range(2)]
+    assert one_by_one == ["RATE_LIMITED"] * 2
+    assert org.client.get("/api/v1/admin/outbound/limits", headers=org.headers).json["usedToday"] == 2
+
+
 def test_cross_tenant_and_roles(org, other_org):
     dossier, other_dossier = org.ready_dossier(), other_org.ready_dossier()
     mine = post(org, [item("shared", dossier)]).json["results"][0]
@@ -151,3 +166,33 @@ def test_the_request_itself_must_be_a_batch(org):
     assert org.client.post(BATCH, headers=org.headers, json={}).status_code == 400
     spec = org.client.get("/openapi.json").json
     assert "post" in spec["paths"]["/api/v1/outbound/messages/batch"]
+
+
+def test_an_item_whose_key_a_concurrent_request_holds_is_in_flight(org, container):
+    import threading
+    import time
+
+    import pytest
+
+    from atlas_outbound.domain.idempotency import fingerprint
+    if container.platform.db.dialect != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: the batch simply comes after")
+    dossier = org.ready_dossier()
+    body = template_message(dossier)
+    first = container.platform.db.session(org.id)  # a POST /messages with key "held", not committed yet
+    first.begin()
+    first.add(IdempotencyKey(key="held", request_hash=fingerprint(body), state="DONE",
+                             created_at=container.clock()))
+    first.flush()
+    answer = {}
+    batch = threading.Thread(target=lambda: answer.update(res=post(org, [
+        {"idempotencyKey": "held", **body}, item("free", dossier)])))
+    batch.start()
+    time.sleep(0.5)
+    assert batch.is_alive()
+    first.commit()
+    first.close()
+    batch.join(10)
+    results = answer["res"].json["results"]
+    assert [(r["status"], r["error"]["code"] if r["error"] else None) for r in results] == \
+        [(409, "IDEMPOTENCY_IN_FLIGHT"), (201, None)]

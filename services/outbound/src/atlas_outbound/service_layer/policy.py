@@ -167,7 +167,8 @@ def _count_send(session: Session, settings: OutboundSettings, now: datetime, *, 
 
 def count_batch(session: Session, settings: OutboundSettings, now: datetime, n: int) -> list[Refusal | None]:
     """``_count_send`` for ``n`` API messages at once, in order: one statement per counter, and the
-    ones beyond the daily quota or the minute's rate refused (and not counted) as one by one."""
+    ones beyond the daily quota or the minute's rate refused (and not counted) with the code each
+    would have got one by one."""
     if n == 0:
         return []
     lim = current_limits(session, settings)
@@ -184,7 +185,10 @@ def count_batch(session: Session, settings: OutboundSettings, now: datetime, n: 
     if over_day + over_minute:
         repo.bump_counter(session, limits.DAY, day_start, by=-(over_day + over_minute))
     allowed = fit - over_minute
-    return [None] * allowed + [_rate_limited(lim, now)] * over_minute + [_quota_exceeded(lim, now)] * over_day
+    # One by one, the first refused message meets a full minute (and every later one too: refused
+    # messages do not count) unless the day's quota ran out first.
+    refusal = _rate_limited(lim, now) if over_minute else _quota_exceeded(lim, now)
+    return [None] * allowed + [refusal] * (n - allowed)
 
 
 def _quota_exceeded(lim: limits.Limits, now: datetime) -> Refusal:
