@@ -164,6 +164,8 @@ def test_the_request_itself_must_be_a_batch(org):
     assert too_many.status_code == 400 and too_many.json["code"] == "VALIDATION_ERROR"
     assert org.client.post(BATCH, headers=org.headers, json={"messages": "no"}).status_code == 400
     assert org.client.post(BATCH, headers=org.headers, json={}).status_code == 400
+    nothing_valid = post(org, [{"idempotencyKey": "v1", "channel": "FAX"}, {"to": PHONE}])
+    assert nothing_valid.status_code == 200 and nothing_valid.json["refused"] == 2
     spec = org.client.get("/openapi.json").json
     assert "post" in spec["paths"]["/api/v1/outbound/messages/batch"]
 
