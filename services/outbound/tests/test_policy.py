@@ -125,3 +125,16 @@ def test_daily_quota_and_per_minute_rate(org, dossier, container):
     assert blocked_audits(org) == ["RATE_LIMITED", "QUOTA_EXCEEDED"]
     container.clock.advance(24 * 3600)
     assert org.send(template_message(dossier)).status_code == 201
+
+
+def test_a_template_is_refused_without_this_orgs_provider_account(org, other_org):
+    """The template and the provider account are read by one statement: another org's account
+    does not count."""
+    other_org.configure_whatsapp()
+    other_org.template()
+    org.template()
+    dossier = str(uuid.uuid4())
+    org.grant(dossier)
+    refused(org.send(template_message(dossier)), "PROVIDER_NOT_CONFIGURED", 422)
+    org.configure_whatsapp()
+    assert org.send(template_message(dossier)).status_code == 201

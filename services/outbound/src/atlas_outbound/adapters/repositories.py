@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy import Select, and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -76,6 +76,17 @@ class TemplateRepository(Repository[Template]):
         return self.page(stmt, f.get("page", 1), f.get("size", 20))
 
 
+def template_and_provider(session: Any, channel: str, code: str,
+                          language: str) -> tuple[Template, bool] | None:
+    """The template (``TemplateRepository.find_key``) and whether the org has a provider account
+    for its channel (``provider_config`` is not None), in one statement; None without a template."""
+    has_provider = exists().where(ProviderConfig.channel == Template.channel,
+                                  ProviderConfig.org_id == Template.org_id)
+    row = session.execute(select(Template, has_provider).where(
+        Template.channel == channel, Template.code == code, Template.language == language)).first()
+    return (row[0], bool(row[1])) if row else None
+
+
 def consent_for(session: Any, subject_type: str, subject_id: str, channel: str,
                 consent_type: str) -> Consent | None:
     return session.scalar(select(Consent).where(
@@ -123,23 +134,30 @@ def bump_counter(session: Any, kind: str, start: datetime, by: int = 1) -> int:
     return int(count)
 
 
-def bump_counters(session: Any, windows: dict[str, datetime]) -> dict[str, int]:
+def bump_counters(session: Any, windows: dict[str, datetime]) -> tuple[dict[str, int], Any]:
     """``bump_counter`` for several windows (the day's and the minute's) in one UPDATE … RETURNING.
-    The rows are locked by a subquery in ``kind`` order — the order ``bump_counter`` callers take them
-    one by one — so two transactions never wait on each other crosswise (an UPDATE alone locks in heap
-    order, which changes as rows get new versions). A window not counted yet gets its row as
-    ``bump_counter`` makes it."""
+    Returns the new counts and what ``org_limits`` would read, fetched by the same statement:
+    ``(daily_quota, per_minute)`` of the org's override, ``(None, None)`` without one, or ``None``
+    when a window had no row yet (then not read). The rows are locked by a subquery in ``kind``
+    order — the order ``bump_counter`` callers take them one by one — so two transactions never wait
+    on each other crosswise (an UPDATE alone locks in heap order, which changes as rows get new
+    versions). A window not counted yet gets its row as ``bump_counter`` makes it."""
     wanted = or_(*[and_(SendCounter.kind == kind, SendCounter.window_start == start)
                    for kind, start in windows.items()])
     rows = select(SendCounter.id).where(wanted).order_by(SendCounter.kind).with_for_update()
+    override = [select(column).where(OrgLimits.org_id == SendCounter.org_id).scalar_subquery()
+                for column in (OrgLimits.daily_quota, OrgLimits.per_minute)]
     stmt = (update(SendCounter).where(SendCounter.id.in_(rows))
-            .values(count=SendCounter.count + 1).returning(SendCounter.kind, SendCounter.count)
+            .values(count=SendCounter.count + 1).returning(SendCounter.kind, SendCounter.count, *override)
             .execution_options(synchronize_session=False))
-    counts = {kind: int(count) for kind, count in session.execute(stmt)}
+    counts: dict[str, int] = {}
+    limits: Any = None
+    for kind, count, daily, per_minute in session.execute(stmt):
+        counts[kind], limits = int(count), (daily, per_minute)
     for kind in sorted(windows):
         if kind not in counts:
-            counts[kind] = bump_counter(session, kind, windows[kind])
-    return counts
+            counts[kind], limits = bump_counter(session, kind, windows[kind]), None
+    return counts, limits
 
 
 def queued_for_subject(session: Any, subject_type: str, subject_id: str,

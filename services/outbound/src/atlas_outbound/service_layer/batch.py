@@ -164,7 +164,7 @@ def _claim_keys(uow: UnitOfWork, todo: list[_Pending], at: datetime,
 def _admit(uow: UnitOfWork, settings: OutboundSettings, go: list[_Pending], at: datetime,
            email_ready: bool, results: dict[int, dict[str, Any]]) -> list[_Pending]:
     """The policy per item (each read once per batch), then the org's limits for those that passed."""
-    reads = policy.Reads(uow.session, memo=True)
+    reads = policy.Reads(uow.session)
     passed: list[_Pending] = []
     for p in go:
         p.draft = draft_from_api(p.data)

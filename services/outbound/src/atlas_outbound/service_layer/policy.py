@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from atlas_outbound.adapters import repositories as repo
-from atlas_outbound.adapters.repositories import TemplateRepository
 from atlas_outbound.domain import limits, policy, templates
 from atlas_outbound.domain.policy import Refusal
 from atlas_outbound.settings import OutboundSettings
@@ -55,23 +54,27 @@ def admit(session: Session, draft: Draft, settings: OutboundSettings, now: datet
 
 
 class Reads:
-    """The rows admission reads. ``memo=True`` (a batch: one request, one transaction) reads each
-    template, provider account and consent once for all its messages."""
+    """The rows admission reads, each once per ``Reads`` (one admission, or a whole batch: one
+    request, one transaction). A template is read with whether its channel has a provider account
+    (one statement for both)."""
 
-    def __init__(self, session: Session, *, memo: bool = False) -> None:
-        self.session, self.memo = session, memo
+    def __init__(self, session: Session) -> None:
+        self.session = session
         self._seen: dict[tuple[Any, ...], Any] = {}
 
     def _once(self, key: tuple[Any, ...], read: Any) -> Any:
-        if not self.memo:
-            return read()
         if key not in self._seen:
             self._seen[key] = read()
         return self._seen[key]
 
     def template(self, channel: str, code: str, language: str) -> Any:
-        return self._once(("template", channel, code, language),
-                          lambda: TemplateRepository(self.session).find_key(channel, code, language))
+        key = ("template", channel, code, language)
+        if key not in self._seen:
+            found = repo.template_and_provider(self.session, channel, code, language)
+            self._seen[key] = found[0] if found else None
+            if found:
+                self._seen[("provider", channel)] = found[1]
+        return self._seen[key]
 
     def consent(self, subject_type: str, subject_id: str, channel: str, consent_type: str) -> Any:
         return self._once(("consent", subject_type, subject_id, channel, consent_type),
@@ -145,16 +148,21 @@ def _check_provider(reads: Reads, channel: str, email_ready: bool) -> None:
 
 def current_limits(session: Session, settings: OutboundSettings) -> limits.Limits:
     row = repo.org_limits(session)
-    return limits.Limits(row.daily_quota, row.per_minute) if row else \
+    return _limits(settings, row.daily_quota, row.per_minute) if row else _limits(settings, None, None)
+
+
+def _limits(settings: OutboundSettings, daily: int | None, per_minute: int | None) -> limits.Limits:
+    """The org's override, else the defaults."""
+    return limits.Limits(daily, per_minute) if daily is not None and per_minute is not None else \
         limits.Limits(settings.daily_quota, settings.per_minute)
 
 
 def _count_send(session: Session, settings: OutboundSettings, now: datetime, *, defer: bool) -> datetime:
     """Both counters move in one statement; a refusal rolls the transaction (or the event's savepoint)
     back, so a refused message counts in neither."""
-    lim = current_limits(session, settings)
-    counts = repo.bump_counters(session, {limits.DAY: limits.window_start(limits.DAY, now),
-                                          limits.MINUTE: limits.window_start(limits.MINUTE, now)})
+    counts, override = repo.bump_counters(session, {limits.DAY: limits.window_start(limits.DAY, now),
+                                                    limits.MINUTE: limits.window_start(limits.MINUTE, now)})
+    lim = current_limits(session, settings) if override is None else _limits(settings, *override)
     if counts[limits.DAY] > lim.daily_quota:
         raise _quota_exceeded(lim, now)
     minute = counts[limits.MINUTE]
