@@ -67,26 +67,7 @@ def create_batch(uow: UnitOfWork, settings: OutboundSettings, items: list[Item],
     """One result per item, in order: ``{index, idempotencyKey, status, message, error}``."""
     require_role(uow.ctx, SENDERS, action="send messages")
     results: dict[int, dict[str, Any]] = {}
-    first: dict[str, tuple[int, str]] = {}
-    same_as: dict[int, int] = {}
-    todo: list[_Pending] = []
-    for i, item in enumerate(items):
-        if item.errors is not None or not idempotency.valid_key(item.key):
-            results[i] = _error(i, item.key, ValidationFailed(
-                "The message is not valid.",
-                item.errors or {"idempotencyKey": ["Missing or not valid (1-200 visible ASCII)."]}))
-            continue
-        assert item.key is not None
-        fp = idempotency.fingerprint(item.data)
-        if item.key in first:  # the same key twice in one batch: as if sent one after the other
-            j, earlier = first[item.key]
-            if earlier != fp:
-                results[i] = _error(i, item.key, reused(item.key))
-            else:
-                same_as[i] = j
-            continue
-        first[item.key] = (i, fp)
-        todo.append(_Pending(i, item.key, item.data, fp))
+    todo, same_as = _triage(items, results)
     with uow:
         at = now()
         go = _claim_keys(uow, todo, at, results)
@@ -111,6 +92,32 @@ def create_batch(uow: UnitOfWork, settings: OutboundSettings, items: list[Item],
         earlier = results[j]
         results[i] = {**earlier, "index": i, "status": 200 if earlier["status"] == 201 else earlier["status"]}
     return [results[i] for i in range(len(items))]
+
+
+def _triage(items: list[Item], results: dict[int, dict[str, Any]]) -> tuple[list[_Pending], dict[int, int]]:
+    """Invalid items answered at once; a key already used earlier in the batch answered like its
+    first use (``same_as``: item → earlier item) or 422 with another body; the rest to do."""
+    first: dict[str, tuple[int, str]] = {}
+    same_as: dict[int, int] = {}
+    todo: list[_Pending] = []
+    for i, item in enumerate(items):
+        if item.errors is not None or not idempotency.valid_key(item.key):
+            results[i] = _error(i, item.key, ValidationFailed(
+                "The message is not valid.",
+                item.errors or {"idempotencyKey": ["Missing or not valid (1-200 visible ASCII)."]}))
+            continue
+        assert item.key is not None
+        fp = idempotency.fingerprint(item.data)
+        if item.key in first:  # the same key twice in one batch: as if sent one after the other
+            j, earlier = first[item.key]
+            if earlier != fp:
+                results[i] = _error(i, item.key, reused(item.key))
+            else:
+                same_as[i] = j
+            continue
+        first[item.key] = (i, fp)
+        todo.append(_Pending(i, item.key, item.data, fp))
+    return todo, same_as
 
 
 def _claim_keys(uow: UnitOfWork, todo: list[_Pending], at: datetime,
