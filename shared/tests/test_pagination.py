@@ -79,3 +79,21 @@ def test_an_unknown_sort_field_is_a_validation_error_naming_the_allowed_ones(ses
     assert caught.value.status == 400 and caught.value.code == "VALIDATION_ERROR"
     [message] = caught.value.details["sort"]
     assert "Unknown sort field" in message and "price, title" in message
+
+
+def test_above_exact_up_to_the_total_is_postgresql_s_estimate_flagged_not_exact(session):
+    """A capped count decides; above the cap PostgreSQL's planner estimate (never below the cap)
+    answers with totalExact false; SQLite, which has no estimate to ask, counts them all."""
+    everything = paginate(session, select(Listing).order_by(Listing.title), 1, 10, exact_up_to=50)
+    if session.get_bind().dialect.name == "postgresql":
+        assert everything.total_exact is False and everything.total > 50
+    else:
+        assert (everything.total, everything.total_exact) == (COUNT, True)
+    assert titles(everything) == [f"t{i:03d}" for i in range(10)]
+
+    cheap = select(Listing).where(Listing.price < 10).order_by(Listing.title)
+    expected = sum(1 for i in range(COUNT) if (COUNT - i) // 2 < 10)   # this org's only
+    first = paginate(session, cheap, 1, 5, exact_up_to=50)
+    assert (first.total, first.total_exact, len(first.items)) == (expected, True, 5)
+    last = paginate(session, cheap, 4, 5, exact_up_to=50)                 # known from the page itself
+    assert (last.total, last.total_exact, len(last.items)) == (expected, True, expected - 15)

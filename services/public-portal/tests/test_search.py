@@ -112,7 +112,8 @@ def test_search_totals_expire_and_stay_bounded():
 
 
 def test_a_large_total_is_the_planners_estimate_flagged_not_exact(client, published, container, monkeypatch):
-    from atlas_portal.adapters.repositories import PublicListingRepository, approximate
+    from atlas_portal.adapters.repositories import PublicListingRepository
+    from atlas_shared.db.repository import approximate
 
     container.platform.extras.update(search_totals=None, exact_total_up_to=2)
     for _ in range(5):

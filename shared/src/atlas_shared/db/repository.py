@@ -20,13 +20,41 @@ MAX_PAGE_SIZE = 100
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
+    """A page of items and the total; ``total_exact`` False when the total is an estimate."""
+
     page: int
     size: int
     total: int
     items: Sequence[T]
+    total_exact: bool = True
 
     def map(self, fn: Any) -> Page[Any]:
-        return Page(self.page, self.size, self.total, [fn(i) for i in self.items])
+        return Page(self.page, self.size, self.total, [fn(i) for i in self.items], self.total_exact)
+
+
+def approximate(estimate: int) -> int:
+    """An estimate shown as one: two significant digits (1,376 → 1,400)."""
+    return estimate if estimate < 100 else int(round(estimate, 2 - len(str(estimate))))
+
+
+def planner_rows(session: Session, result: Any) -> int | None:
+    """How many rows PostgreSQL's planner expects the statement just run by ``result`` to match
+    once its LIMIT, OFFSET and ORDER BY are set aside (planning only, nothing read); None where no
+    planner estimate can be asked (SQLite). The statement is EXPLAINed exactly as it was sent —
+    compiled once and cached by SQLAlchemy, tenant criteria included — and the estimate read under
+    its Limit and sort nodes, which is the filtered set's whatever path the planner took."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    context = getattr(result, "raw", None) or result  # an ORM result wraps the cursor's
+    plan = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {context.context.statement}",
+                                                context.context.parameters[0]).scalar()
+    node = plan[0]["Plan"]
+    while node["Node Type"] in PASS_THROUGH and node.get("Plans"):
+        node = node["Plans"][0]
+    return int(node["Plan Rows"])
+
+
+PASS_THROUGH = ("Limit", "Sort", "Incremental Sort", "Gather Merge", "Gather", "Result")
 
 
 def as_uuid(value: Any) -> uuid.UUID | None:
@@ -42,6 +70,8 @@ class Repository(Generic[M]):
     """Tenant scoping is not written here: the session applies it to every query (db.tenancy)."""
 
     model: ClassVar[type]
+    # Above this many matches a list's total is PostgreSQL's estimate (None: always counted).
+    exact_total_up_to: ClassVar[int | None] = None
     not_found: ClassVar[type[AtlasError]] = NotFound
     not_found_code: ClassVar[str | None] = None
     label: ClassVar[str] = "Resource"
@@ -70,14 +100,35 @@ class Repository(Generic[M]):
         return select(self.model)
 
     def page(self, stmt: Select[Any], page: int, size: int) -> Page[M]:
-        return paginate(self.session, stmt, page, size)
+        return paginate(self.session, stmt, page, size, exact_up_to=self.exact_total_up_to)
 
 
-def paginate(session: Session, stmt: Select[Any], page: int, size: int) -> Page[Any]:
+def paginate(session: Session, stmt: Select[Any], page: int, size: int, *,
+             exact_up_to: int | None = None) -> Page[Any]:
+    """A page of ``stmt`` (selecting one entity or column) and its total:
+
+    - the last page (or nothing on page 1): the total is known from the page, nothing is counted;
+    - with ``exact_up_to``: counted up to that many matches (a capped count reads at most that
+      many index entries); above it, PostgreSQL's estimate, rounded, ``total_exact`` False —
+      counting 28,000 dossiers costs more than the page itself; SQLite counts them all;
+    - otherwise counted."""
     size = max(1, min(size, MAX_PAGE_SIZE))
     page = max(1, page)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    items = session.scalars(stmt.limit(size).offset((page - 1) * size)).all()
+    offset = (page - 1) * size
+    result = session.execute(stmt.limit(size).offset(offset))
+    items = result.scalars().all()
+    if len(items) < size and (items or page == 1):
+        return Page(page=page, size=size, total=offset + len(items), items=items)
+    matches = stmt.order_by(None)
+    if exact_up_to is not None:
+        capped = session.scalar(select(func.count()).select_from(matches.limit(exact_up_to + 1).subquery()))
+        if capped is not None and capped <= exact_up_to:
+            return Page(page=page, size=size, total=capped, items=items)
+        estimate = planner_rows(session, result)
+        if estimate is not None:
+            total = max(approximate(estimate), exact_up_to + 1, offset + len(items))
+            return Page(page=page, size=size, total=total, items=items, total_exact=False)
+    total = session.scalar(select(func.count()).select_from(matches.subquery())) or 0
     return Page(page=page, size=size, total=total, items=items)
 
 

@@ -22,6 +22,7 @@ EQUAL = {"entityType": AuditEvent.entity_type, "entityId": AuditEvent.entity_id,
 
 
 class AuditTrail(Repository[AuditEvent]):
+    exact_total_up_to = 1000  # the trail grows with every change of every service
     model = AuditEvent
     label = "Audit event"
 

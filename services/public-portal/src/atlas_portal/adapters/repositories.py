@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -12,7 +11,7 @@ from sqlalchemy import Select, String, bindparam, func, or_, select, text
 from atlas_portal.adapters.orm import DemoRequest, Lead, ListingSlug, PublicListing, PublicReport
 from atlas_portal.adapters.search_totals import SearchTotals
 from atlas_portal.domain.text import place_key, query_words
-from atlas_shared.db.repository import MAX_PAGE_SIZE, Page, Repository, as_uuid
+from atlas_shared.db.repository import MAX_PAGE_SIZE, Page, Repository, approximate, as_uuid, planner_rows
 
 T = TypeVar("T")
 ORDER = {
@@ -38,11 +37,6 @@ def filters_key(f: dict[str, Any]) -> tuple[Any, ...]:
     return (tuple(query_words(f.get("q"))), f.get("tx") or None, place_key(f.get("city")),
             place_key(f.get("zone")),
             *(None if f.get(name) is None else str(f[name]) for name, _, _ in BOUNDS))
-
-
-def approximate(estimate: int) -> int:
-    """An estimate shown as one: two significant digits (1,376 → 1,400)."""
-    return estimate if estimate < 100 else int(round(estimate, 2 - len(str(estimate))))
 
 
 FILTERS = {"tx": PublicListing.tx, "city": PublicListing.city_key, "zone": PublicListing.zone_key}
@@ -79,16 +73,6 @@ def _count_of(shape: Select[Any]) -> Select[Any]:
     return shape.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
 
 
-@dataclass(frozen=True)
-class SearchPage(Page[T]):
-    """A page whose total may be an estimate (``total_exact`` False)."""
-
-    total_exact: bool = True
-
-    def map(self, fn: Any) -> SearchPage[Any]:
-        return SearchPage(self.page, self.size, self.total, [fn(i) for i in self.items], self.total_exact)
-
-
 class PublicListingRepository(Repository[PublicListing]):
     model = PublicListing
     label = "Listing"
@@ -107,7 +91,7 @@ class PublicListingRepository(Repository[PublicListing]):
                                                           PublicListing.visible == True)).first()  # noqa: E712
 
     def search(self, f: dict[str, Any], totals: SearchTotals | None = None,
-               exact_up_to: int | None = None) -> SearchPage[Any]:
+               exact_up_to: int | None = None) -> Page[Any]:
         """A page of summary rows (only the columns a result card shows, no ORM entities: this is
         the hottest public query) and its total:
 
@@ -123,14 +107,14 @@ class PublicListingRepository(Repository[PublicListing]):
         result = self.session.connection().execute(_page_of(shape), {**params, "size": size, "skip": offset})
         rows = result.all()
         if len(rows) < size and (rows or page == 1):
-            return SearchPage(page, size, offset + len(rows), rows)
+            return Page(page, size, offset + len(rows), rows)
         key = filters_key(f)
         found = totals.get(key) if totals is not None else None
         if found is None:
             found = self._total(shape, params, exact_up_to, at_least=offset + len(rows), page_run=result)
             if totals is not None:
                 totals.put(key, found)
-        return SearchPage(page, size, found[0], rows, total_exact=found[1])
+        return Page(page, size, found[0], rows, total_exact=found[1])
 
     def _total(self, shape: Select[Any], params: dict[str, Any], exact_up_to: int | None, at_least: int,
                page_run: Any = None) -> tuple[int, bool]:
@@ -147,25 +131,15 @@ class PublicListingRepository(Repository[PublicListing]):
         ``page_run``, the result of the page just read, lends its SQL as sent (compiled once per
         shape and cached by SQLAlchemy) instead of compiling the statement again: under its LIMIT
         node the plan carries the estimate for the whole filtered set, whatever path was chosen."""
+        if page_run is not None:
+            return planner_rows(self.session, page_run)
         bind = self.session.get_bind()
         if bind.dialect.name != "postgresql":
             return None
-        if page_run is not None:
-            sql, params = page_run.context.statement, page_run.context.parameters[0]
-        else:
-            compiled = stmt.order_by(None).compile(dialect=bind.dialect)
-            sql, params = compiled.string, compiled.params
-        plan = self.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}", params).scalar()
-        node = plan[0]["Plan"]
-        while node["Node Type"] in ("Limit", "Sort", "Incremental Sort") and node.get("Plans"):
-            node = node["Plans"][0]
-        return int(node["Plan Rows"])
-
-    def count(self, stmt: Select[Any]) -> int:
-        """The exact number of rows a search statement matches (the costliest statement of a search:
-        it reads every match, where the page reads ``size`` of them along an index)."""
-        return self.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True)
-                                   .order_by(None)) or 0
+        compiled = stmt.order_by(None).compile(dialect=bind.dialect)
+        plan = self.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled.string}",
+                                                         compiled.params).scalar()
+        return int(plan[0]["Plan"]["Plan Rows"])
 
     def search_statement(self, f: dict[str, Any]) -> Select[Any]:
         """The search as one statement with its values bound (for EXPLAIN, counts, tools)."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from atlas_portal.adapters.repositories import PublicListingRepository, SearchPage
+from atlas_portal.adapters.repositories import PublicListingRepository
 from atlas_portal.adapters.search_totals import SearchTotals
+from atlas_shared.db.repository import Page
 from atlas_shared.db.uow import UnitOfWork
 from atlas_shared.errors import NotFound
 
@@ -34,7 +35,7 @@ def canonical_path(row: Any) -> str:
 
 
 def search_listings(uow: UnitOfWork, filters: dict[str, Any], totals: SearchTotals | None = None,
-                    exact_up_to: int | None = None) -> SearchPage[dict[str, Any]]:
+                    exact_up_to: int | None = None) -> Page[dict[str, Any]]:
     with uow:
         return PublicListingRepository(uow.session).search(filters, totals, exact_up_to).map(summary)
 

@@ -17,7 +17,7 @@ from atlas_crm.entrypoints.http.dossiers.schemas import (
 )
 from atlas_crm.service_layer import dossier_changes, dossiers, status_changes
 from atlas_shared.web.blueprint import Blueprint
-from atlas_shared.web.schemas import page_body, page_of
+from atlas_shared.web.schemas import as_built, page_body, page_of
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers",
                 description="Dossiers (cases) and their pipeline")
@@ -30,7 +30,7 @@ class Dossiers(MethodView):
     def get(self, query):  # type: ignore[no-untyped-def]
         """List dossiers (an agent sees those assigned to them); sort: createdAt, updatedAt,
         lastActivityAt, status, score, contactName ('-' for descending)."""
-        return page_body(dossiers.list_dossiers(uow(read_only=True), query))
+        return as_built(page_body(dossiers.list_dossiers(uow(read_only=True), query)))
 
     @blp.arguments(DossierCreateSchema)
     @blp.response(201, DossierSchema)

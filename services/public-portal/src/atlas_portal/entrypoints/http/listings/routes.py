@@ -57,7 +57,7 @@ class PublicListings(MethodView):
         extras = current_platform().extras
         found = search.search_listings(_uow(), query, extras.get("search_totals"),
                                        extras.get("exact_total_up_to"))
-        return _json({**page_body(found), "totalExact": found.total_exact})
+        return _json(page_body(found))
 
 
 @blp.route("/<uuid:listing_id>")
