@@ -33,7 +33,7 @@ def encode(port: int, headers: dict[str, str], method: str, path: str, body: Any
 
 
 async def _client(port: int, requests: Any, window: tuple[float, float], latencies: list[float],
-                  statuses: dict[int, int], errors: list[str]) -> None:
+                  statuses: dict[int, int], errors: list[str], answered: list[int]) -> None:
     measure_from, stop_at = window
     reader = writer = None
     while time.perf_counter() < stop_at:
@@ -44,6 +44,7 @@ async def _client(port: int, requests: Any, window: tuple[float, float], latenci
             writer.write(next(requests))
             status, keep_alive = await gateway_bench._read_response(reader)
             done = time.perf_counter()
+            answered[0] += 1
             if sent >= measure_from and done <= stop_at:
                 latencies.append(done - sent)
                 statuses[status] = statuses.get(status, 0) + 1
@@ -69,9 +70,10 @@ async def run(port: int, headers: dict[str, str], requests: list[list[Any]], con
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     errors: list[str] = []
+    answered = [0]
     start = time.perf_counter()
     window = (start + warmup, start + warmup + duration)
-    await asyncio.gather(*(_client(port, source, window, latencies, statuses, errors)
+    await asyncio.gather(*(_client(port, source, window, latencies, statuses, errors, answered)
                            for _ in range(concurrency)))
     measured = min(duration, max(time.perf_counter() - window[0], 1e-9))
     latencies.sort()
@@ -81,7 +83,8 @@ async def run(port: int, headers: dict[str, str], requests: list[list[Any]], con
         return latencies[min(count - 1, int(p * count))] * 1000 if count else float("nan")
 
     return {"requests": count, "rps": count / measured, "p50_ms": pct(0.50), "p99_ms": pct(0.99),
-            "statuses": {str(k): v for k, v in sorted(statuses.items())}, "errors": len(errors)}
+            "statuses": {str(k): v for k, v in sorted(statuses.items())}, "errors": len(errors),
+            "sent": answered[0]}
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -160,12 +161,18 @@ def scenarios(engine: Any, org: str, args: argparse.Namespace) -> list[Scenario]
 
 
 def measure(port: int, headers: dict[str, str], requests: list[list[Any]], cycle: bool,
-            args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+            args: argparse.Namespace, folder: Path,
+            parts: tuple[dict[str, int | None], str]) -> dict[str, Any]:
     """At ``--concurrency`` clients, then (``--serial`` seconds) one client alone: its p50 is the
-    latency of the work itself, without queueing behind the other clients."""
+    latency of the work itself, without queueing behind the other clients. ``cpu_ms``: CPU per
+    request answered under concurrency, per part (crm, gateway, PostgreSQL backends, load
+    generator, the rest of the machine)."""
     spare = 0 if cycle else len(requests) // 5  # writes: the last fifth is kept for the lone client
+    before = gateway_bench.cpu_by_part(*parts)
     found = _load(port, headers, requests[:len(requests) - spare], cycle, args.concurrency, args.warmup,
                   args.duration, folder)
+    found["cpu_ms"] = gateway_bench.cpu_per_request(before, gateway_bench.cpu_by_part(*parts),
+                                                    found.pop("loadgen_cpu"), found["sent"])
     if args.serial > 0:
         alone = _load(port, headers, requests[len(requests) - spare:] if spare else requests, cycle, 1,
                       0.5, args.serial, folder)
@@ -178,11 +185,22 @@ def _load(port: int, headers: dict[str, str], requests: list[list[Any]], cycle: 
     spec_file = folder / "load.json"
     spec_file.write_text(json.dumps({"port": port, "headers": headers, "requests": requests, "cycle": cycle,
                                      "concurrency": concurrency, "warmup": warmup, "duration": duration}))
-    out = subprocess.run([sys.executable, str(Path(__file__).parent / "loadgen.py"), str(spec_file)],
-                         capture_output=True, text=True, timeout=warmup + duration + 120)
-    if out.returncode != 0:
-        sys.exit(f"load generator failed:\n{out.stderr}")
-    return json.loads(out.stdout)
+    load = subprocess.Popen([sys.executable, str(Path(__file__).parent / "loadgen.py"), str(spec_file)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = load.communicate(timeout=warmup + duration + 120)
+    if load.returncode != 0:
+        sys.exit(f"load generator failed:\n{err}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    found: dict[str, Any] = json.loads(out)
+    found["loadgen_cpu"] = usage.ru_utime + usage.ru_stime - _load.children_cpu  # type: ignore[attr-defined]
+    _load.children_cpu += found["loadgen_cpu"]  # type: ignore[attr-defined]
+    return found
+
+
+_load.children_cpu = 0.0  # type: ignore[attr-defined]
+
+
+CPU_PARTS = ("crm", "gateway", "postgres", "loadgen", "other")
 
 
 def report(results: list[tuple[str, str, dict[str, Any]]], args: argparse.Namespace,
@@ -192,14 +210,15 @@ def report(results: list[tuple[str, str, dict[str, Any]]], args: argparse.Namesp
           f"{os.cpu_count()} CPU(s), crm {args.crm_workers}x{args.crm_threads}, gateway "
           f"{args.gateway_workers} workers")
     print(f"{'scenario':<34}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'alone p50':>11}  aim            "
-          f"statuses / errors")
+          f"CPU ms/req: crm/gateway/postgres/loadgen/other  statuses / errors")
     for name, kind, r in results:
         aim = {"list": f"p99<{LIST_AIM_P99_MS:g}", "kpi": f"p50<{KPI_AIM_MS:g}"}.get(kind, "")
         ok = {"list": r["p99_ms"] < LIST_AIM_P99_MS, "kpi": r["p50_ms"] < KPI_AIM_MS}.get(kind)
         mark = "" if ok is None else (" ok" if ok else " MISSED")
+        cpu = "/".join(f"{r['cpu_ms'][part]:.1f}" for part in CPU_PARTS)
         print(f"{name:<34}{r['rps']:>8.1f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
               f"{r.get('serial_p50_ms', float('nan')):>11.1f}  {aim + mark:<15}"
-              f"{r['statuses']} / {r['errors']}")
+              f"{cpu:<34}{r['statuses']} / {r['errors']}")
     print("(p50/p99 at the concurrency above; 'alone p50': one client by itself; aims: list p99 and KPI "
           "p50 at the concurrency above)")
 
@@ -231,6 +250,7 @@ def environment(folder: Path, url: str, ports: dict[str, int], args: argparse.Na
 
 def run(args: argparse.Namespace) -> None:
     from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
 
     from atlas_shared.security import issue_dev_token
 
@@ -265,10 +285,13 @@ def run(args: argparse.Namespace) -> None:
         token = issue_dev_token(JWT_SECRET, [org], ["MANAGER"], user_id="bench-manager", ttl=3600)
         headers = {"Authorization": f"Bearer {token}", "X-Org-Id": org, "Accept": "application/json"}
         counts = table_counts(engine)
+        parts = ({"crm": processes.group("crm"), "gateway": processes.group("gateway")},
+                 make_url(url).database or "")
         results = []
         for name, kind, requests, cycle in scenarios(engine, org, args):
             print(f"measuring {name}…", flush=True)
-            results.append((name, kind, measure(ports["gateway"], headers, requests, cycle, args, folder)))
+            results.append((name, kind, measure(ports["gateway"], headers, requests, cycle, args, folder,
+                                                parts)))
         report(results, args, counts)
     finally:
         processes.stop_all()

@@ -361,6 +361,42 @@ def cpu_seconds(group: int | None) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+PARTS_OTHER = "other"
+
+
+def cpu_by_part(groups: dict[str, int | None], database: str) -> dict[str, float]:
+    """CPU seconds so far: of each named process group, of the PostgreSQL backends connected to
+    ``database`` (``postgres``) and of the whole machine (``total``: /proc/stat's busy time).
+    Read before and after a load: the differences per request answered barely depend on how
+    busy the machine is, unlike latencies."""
+    found = {name: cpu_seconds(group) for name, group in groups.items()}
+    ticks, tick = 0, os.sysconf("SC_CLK_TCK") if os.path.isdir("/proc") else 100
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if f" {database} " not in command:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    found["postgres"] = ticks / tick
+    busy = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]] \
+        if os.path.exists("/proc/stat") else [0] * 5
+    found["total"] = (sum(busy) - busy[3] - busy[4]) / tick  # all but idle and iowait
+    return found
+
+
+def cpu_per_request(before: dict[str, float], after: dict[str, float], loadgen_seconds: float,
+                    answered: int) -> dict[str, float]:
+    """Milliseconds of CPU per request answered, per part, ``other`` being the rest of the machine."""
+    spent = {name: after[name] - before[name] for name in after}
+    spent["loadgen"] = loadgen_seconds
+    total = spent.pop("total")
+    spent[PARTS_OTHER] = total - sum(spent.values())
+    return {name: 1000 * seconds / max(1, answered) for name, seconds in spent.items()}
+
+
 def report(results: dict[str, Result], args: argparse.Namespace, db_kind: str) -> None:
     direct = results["direct"]
     base50, base99 = direct.percentile(0.50), direct.percentile(0.99)

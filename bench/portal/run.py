@@ -206,27 +206,6 @@ async def _load(port: int, paths: list[str], concurrency: int, warmup: float,
 PARTS = ("portal", "gateway", "postgres", "loadgen", "other")
 
 
-def cpu_now(groups: dict[str, int | None], database: str) -> dict[str, float]:
-    """CPU seconds so far of the portal's and the gateway's process groups, of the PostgreSQL
-    backends connected to ``database``, and of the whole machine (``total``, from /proc/stat)."""
-    cpu_seconds = _gateway_bench().cpu_seconds
-    found = {name: cpu_seconds(group) for name, group in groups.items()}
-    ticks, tick = 0, os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if f" {database} " not in command:
-                continue
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])
-    found["postgres"] = ticks / tick
-    busy = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    found["total"] = (sum(busy) - busy[3] - busy[4]) / tick  # all but idle and iowait
-    return found
-
-
 def measure(port: int, paths: list[str], args: argparse.Namespace, groups: dict[str, int | None],
             database: str) -> dict[str, Any]:
     """One scenario's load, and the CPU each part spent on it per request answered (warm-up
@@ -234,7 +213,8 @@ def measure(port: int, paths: list[str], args: argparse.Namespace, groups: dict[
     spec_file = Path(tempfile.mkstemp(suffix=".json")[1])
     spec_file.write_text(json.dumps({"port": port, "paths": paths, "concurrency": args.concurrency,
                                      "warmup": args.warmup, "duration": args.duration}))
-    before = cpu_now(groups, database)
+    gw = _gateway_bench()
+    before = gw.cpu_by_part(groups, database)
     try:
         load = subprocess.Popen([sys.executable, __file__, "_load", str(spec_file)], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
@@ -244,13 +224,11 @@ def measure(port: int, paths: list[str], args: argparse.Namespace, groups: dict[
         spec_file.unlink()
     if load.returncode != 0:
         sys.exit(f"load generator failed:\n{err}")
-    after = cpu_now(groups, database)
+    after = gw.cpu_by_part(groups, database)
     result = json.loads(out)
-    spent = {name: after[name] - before[name] for name in after}
-    spent["loadgen"] = usage.ru_utime + usage.ru_stime - measure.children_cpu  # type: ignore[attr-defined]
-    measure.children_cpu += spent["loadgen"]  # type: ignore[attr-defined]
-    spent["other"] = spent.pop("total") - sum(spent[name] for name in PARTS if name != "other")
-    result["cpu_ms"] = {name: 1000 * spent[name] / max(1, result["sent"]) for name in PARTS}
+    loadgen = usage.ru_utime + usage.ru_stime - measure.children_cpu  # type: ignore[attr-defined]
+    measure.children_cpu += loadgen  # type: ignore[attr-defined]
+    result["cpu_ms"] = gw.cpu_per_request(before, after, loadgen, result["sent"])
     return result
 
 
