@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_outbound.entrypoints.http.common import container, uow
 from atlas_outbound.entrypoints.http.messages.schemas import (
@@ -16,6 +15,7 @@ from atlas_outbound.entrypoints.http.messages.schemas import (
     MessageSchema,
 )
 from atlas_outbound.service_layer import batch, cancellation, messages
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("outbound-messages", __name__, url_prefix="/api/v1/outbound/messages",

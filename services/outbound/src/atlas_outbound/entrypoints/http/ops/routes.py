@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_outbound.entrypoints.http.common import container, uow
 from atlas_outbound.entrypoints.http.ops.schemas import (
@@ -18,6 +17,7 @@ from atlas_outbound.entrypoints.http.ops.schemas import (
 from atlas_outbound.service_layer import dead_letters, ops
 from atlas_shared.web.app import current_platform, request_ctx
 from atlas_shared.web.auth import require_role
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("outbound-ops", __name__, url_prefix="/api/v1/ops/outbound",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_outbound.entrypoints.http.common import container, uow
 from atlas_outbound.entrypoints.http.providers.schemas import (
@@ -14,6 +13,7 @@ from atlas_outbound.entrypoints.http.providers.schemas import (
     WhatsAppConfigSchema,
 )
 from atlas_outbound.service_layer import limits, providers
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("outbound-providers", __name__, url_prefix="/api/v1/admin/outbound",
                 description="WhatsApp / SMS / email accounts and sending limits of the org")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_outbound.entrypoints.http.common import uow
 from atlas_outbound.entrypoints.http.templates.schemas import (
@@ -13,6 +12,7 @@ from atlas_outbound.entrypoints.http.templates.schemas import (
     TemplateUpdateSchema,
 )
 from atlas_outbound.service_layer import templates
+from atlas_shared.web.blueprint import Blueprint
 from atlas_shared.web.schemas import page_body, page_of
 
 blp = Blueprint("outbound-templates", __name__, url_prefix="/api/v1/admin/outbound/templates",

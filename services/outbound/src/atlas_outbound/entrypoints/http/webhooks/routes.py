@@ -10,7 +10,6 @@ import json
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from atlas_outbound.domain.signatures import meta_signature_ok, twilio_signature_ok
 from atlas_outbound.entrypoints.http.common import container
@@ -20,6 +19,7 @@ from atlas_shared.context import RequestContext
 from atlas_shared.errors import Forbidden, Unauthorized, ValidationFailed
 from atlas_shared.metrics import WEBHOOK_REJECTED
 from atlas_shared.web.app import accepts, current_platform, public
+from atlas_shared.web.blueprint import Blueprint
 
 blp = Blueprint("outbound-webhooks", __name__, url_prefix="/api/v1/webhooks",
                 description="Provider delivery callbacks (signed; no token)")
