@@ -2,10 +2,12 @@
 RabbitMQ (``ATLAS_TEST_BROKER_URL``): an event is never lost and never applied twice."""
 
 import contextlib
+import json
 import threading
 import time
 import uuid
 
+import amqp
 import pytest
 from kombu import Exchange, Producer, Queue
 from sqlalchemy import MetaData, String, func, select
@@ -123,6 +125,25 @@ def record(uow, event):
     uow.session.add(Applied(event_id=event.id, event_type=event.type))
 
 
+def watch_publishes(monkeypatch, broker, fail_at=None):
+    """The event ids the relay publishes, in order, as they leave: through kombu's producer on the
+    embedded broker, straight on the AMQP channel on RabbitMQ (acks awaited per batch). With
+    ``fail_at``, that publish raises as if the broker went away."""
+    sent = []
+    owner, name = (Producer, "publish") if broker.embedded else (amqp.Channel, "basic_publish")
+    original = getattr(owner, name)
+
+    def watched(self, message, *args, **kwargs):
+        body = message if isinstance(message, dict) else json.loads(message.body)
+        sent.append(body["id"])
+        if len(sent) == fail_at:
+            raise ConnectionResetError("broker went away mid-batch")
+        return original(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, watched)
+    return sent
+
+
 def relay_all(db, broker, service):
     relay = OutboxRelay(db, broker, service)
     with broker.connection() as conn:
@@ -172,14 +193,7 @@ def test_relay_publishes_pending_rows_in_seq_order_and_marks_them(db, broker, se
     consumer = make_consumer({})
     ids = emit(db, service, "thing.created", "thing.updated", "thing.updated")
     ids += emit(db, service, "thing.archived", "thing.created")
-    sent = []
-    original = Producer.publish
-
-    def spy(self, body, *args, **kwargs):
-        sent.append(body["id"])
-        return original(self, body, *args, **kwargs)
-
-    monkeypatch.setattr(Producer, "publish", spy)
+    sent = watch_publishes(monkeypatch, broker)
     assert pending(db) == 5
     assert relay_all(db, broker, service) == 5
     assert sent == ids  # seq order, i.e. each aggregate's events in the order they were written
@@ -236,6 +250,9 @@ class BrokerGone:
     def Producer(self):  # noqa: N802 - kombu's name
         raise ConnectionResetError("connection reset by peer")
 
+    def channel(self):
+        raise ConnectionResetError("connection reset by peer")
+
 
 def test_a_relay_that_lost_its_broker_releases_its_claim_at_once(db, broker, service, make_consumer):
     consumer = make_consumer({"thing.created": record})
@@ -254,15 +271,7 @@ def test_a_publish_failing_mid_batch_loses_nothing_and_applies_nothing_twice(db,
                                                                             make_consumer, monkeypatch):
     consumer = make_consumer({"thing.created": record})
     ids = emit(db, service, "thing.created", "thing.created", "thing.created")
-    original, calls = Producer.publish, []
-
-    def failing_second(self, body, *args, **kwargs):
-        calls.append(body["id"])
-        if len(calls) == 2:
-            raise ConnectionResetError("broker went away mid-batch")
-        return original(self, body, *args, **kwargs)
-
-    monkeypatch.setattr(Producer, "publish", failing_second)
+    watch_publishes(monkeypatch, broker, fail_at=2)
     with pytest.raises(ConnectionResetError):
         relay_all(db, broker, service)
     monkeypatch.undo()
