@@ -94,6 +94,18 @@ def machine_busy() -> float:
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
+def rabbitmq_vhost(run: str) -> tuple[str, str]:
+    """A vhost of its own on the machine's RabbitMQ (``ATLAS_BENCH_BROKER_URL`` names the server),
+    so that the run's events meet only the queues the run declares: its broker URL and the vhost."""
+    vhost = f"atlas_bench_outbound_{run}_{uuid.uuid4().hex[:6]}"
+    subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], check=True, timeout=60)
+    base = make_url(os.environ.get("ATLAS_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", vhost, base.username or "guest",
+                    ".*", ".*", ".*"], check=True, timeout=60)
+    url = f"amqp://{base.username}:{base.password}@{base.host}:{base.port or 5672}/{vhost}"
+    return url, vhost
+
+
 def database(run: str, folder: Path) -> str:
     admin = os.environ.get("ATLAS_BENCH_DATABASE_URL")
     if not admin:
@@ -130,6 +142,9 @@ class Run:
             "ATLAS_OUTBOUND_DAILY_QUOTA": "10000000",
             "ATLAS_OUTBOUND_PER_MINUTE": "10000000", "ATLAS_LOG_LEVEL": "WARNING",
             "GUNICORN_CMD_ARGS": "--no-control-socket", "ATLAS_DB_POOL_SIZE": "10"})
+        self.vhost = None
+        if args.rabbitmq:
+            self.env["ATLAS_BROKER_URL"], self.vhost = rabbitmq_vhost(f"w{workers}")
 
     def spawn(self, *argv: str) -> subprocess.Popen[bytes]:
         log = open(self.folder / f"{Path(argv[0]).name}-{len(self.procs)}.log", "wb")  # noqa: SIM115
@@ -143,6 +158,12 @@ class Run:
     def start(self) -> None:
         subprocess.run([str(BIN / "atlas-outbound"), "migrate"], env=self.env, check=True,
                        stdout=subprocess.DEVNULL, timeout=300)
+        if self.vhost:  # the queues that consume outbound's events in production, on their own databases
+            for service in ("crm", "coop"):
+                env = {**self.env, f"ATLAS_{service.upper()}_DATABASE_URL":
+                       f"sqlite:///{self.folder / f'{service}.db'}"}
+                subprocess.run([str(BIN / f"atlas-{service}"), "migrate"], env=env, check=True,
+                               stdout=subprocess.DEVNULL, timeout=300)
         self.spawn(str(BIN / "atlas-wa-simulator"), "--port", str(self.sim_port))
         self.spawn(str(BIN / "atlas-outbound"), "serve")
         wait_http(f"http://{HOST}:{self.sim_port}/healthz")
@@ -227,6 +248,7 @@ class Run:
             rows = conn.execute(select(OutboundMessage.__table__.c.created_at,
                                        OutboundMessage.__table__.c.sent_at)).all()
         cpu1, busy1, wall1 = cpu_seconds(db_name, self.parts), machine_busy(), time.monotonic()
+        last_event = self.outbox_drained(deadline)
         cpu = {k: 1000 * (cpu1.get(k, 0.0) - cpu0.get(k, 0.0)) / self.args.messages
                for k in ("api", "workers", "simulator", "postgres", "client", "other")}
         done = [r for r in rows if r.sent_at is not None]
@@ -238,9 +260,25 @@ class Run:
         n = self.args.messages
         return {"workers": self.workers, "api_rate": n / (accepted - started),
                 "e2e_rate": n / (sent_times[-1] - started), "send_rate": n / (sent_times[-1] - sent_times[0]),
+                "events_rate": n / (_ts(last_event) - started) if last_event else float("nan"),
                 "p50": latencies[n // 2], "p99": latencies[min(n - 1, int(n * 0.99))],
                 "provider_calls": calls["total"], "duplicates": len(calls["duplicates"]),
                 "cpu_ms": cpu, "busy": (busy1 - busy0) / (wall1 - wall0)}
+
+    def outbox_drained(self, deadline: float) -> Any:
+        """When the relays had published every event of the run (the status changes and audit
+        events each SENT emits), waiting for it: a relay that lags behind the senders shows here."""
+        from atlas_shared.db.platform import OutboxMessage
+        outbox = OutboxMessage.__table__
+        with self.engine.connect() as conn:
+            while time.monotonic() < deadline:
+                waiting = conn.execute(select(func.count()).select_from(outbox)
+                                       .where(outbox.c.published_at.is_(None))).scalar()
+                conn.rollback()
+                if not waiting:
+                    break
+                time.sleep(0.1)
+            return conn.execute(select(func.max(outbox.c.published_at))).scalar()
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -254,6 +292,8 @@ class Run:
                 proc.wait(5)
         if self.db_url.startswith("postgresql") and not self.args.keep:
             drop_database(self.db_url)
+        if self.vhost:
+            subprocess.run(["rabbitmqctl", "-q", "delete_vhost", self.vhost], check=False, timeout=60)
 
 
 def drop_database(url: str) -> None:
@@ -292,14 +332,18 @@ def main() -> None:
                         help="queue every message through the API first, then start the workers: "
                              "'send msg/s' is then the sending path alone (e2e and p50/p99 include the wait)")
     parser.add_argument("--keep", default=None, help="keep databases and logs in this folder")
+    parser.add_argument("--rabbitmq", action="store_true",
+                        help="events through RabbitMQ (a vhost of its own, with the CRM's and the co-op's "
+                             "queues declared) instead of the embedded filesystem broker")
     args = parser.parse_args()
     db = "PostgreSQL" if os.environ.get("ATLAS_BENCH_DATABASE_URL") else "SQLite"
+    db += ", RabbitMQ" if args.rabbitmq else ", filesystem broker"
     mode = (" (preloaded)" if args.preload else "") + \
         (f", {args.intake_batch} per batch request" if args.intake_batch else "")
     print(f"outbound bench: {args.messages} messages{mode}, {db}, {args.senders} sender threads/process, "
           f"{args.clients} API clients, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}", flush=True)
-    print(f"{'workers':>7} {'API msg/s':>10} {'e2e msg/s':>10} {'send msg/s':>11} {'p50 s':>7} {'p99 s':>7} "
-          f"{'calls':>6} {'dup':>4}", flush=True)
+    print(f"{'workers':>7} {'API msg/s':>10} {'e2e msg/s':>10} {'send msg/s':>11} {'events msg/s':>13} "
+          f"{'p50 s':>7} {'p99 s':>7} {'calls':>6} {'dup':>4}", flush=True)
     with tempfile.TemporaryDirectory(prefix="atlas-bench-outbound-") as tmp:
         tmp = args.keep or tmp
         for workers in [int(w) for w in args.workers.split(",")]:
@@ -310,6 +354,7 @@ def main() -> None:
             finally:
                 run.stop()
             print(f"{r['workers']:>7} {r['api_rate']:>10.0f} {r['e2e_rate']:>10.0f} {r['send_rate']:>11.0f} "
+                  f"{r['events_rate']:>13.0f} "
                   f"{r['p50']:>7.2f} {r['p99']:>7.2f} {r['provider_calls']:>6} {r['duplicates']:>4}   "
                   f"cores busy {r['busy']:.2f}, CPU ms/msg: "
                   + " ".join(f"{k} {v:.1f}" for k, v in r["cpu_ms"].items()), flush=True)
