@@ -29,7 +29,7 @@ from atlas_shared.db.platform import AuditEvent, OutboxMessage
 from atlas_shared.db.tenancy import ORG_KEY
 from atlas_shared.db.types import utcnow
 from atlas_shared.db.uow import UnitOfWork, diff
-from atlas_shared.events import exchange_for, json_safe
+from atlas_shared.events import Event, exchange_for, json_safe
 
 # What the locking read returns: every column the new rows and the status event are built from.
 LOCKED = (OutboundMessage.id, OutboundMessage.org_id, OutboundMessage.status, OutboundMessage.channel,
@@ -110,14 +110,14 @@ class PlainRows:
             "diff": change, "correlationId": ctx.correlation_id, "createdAt": created.isoformat()})
 
     def _event(self, row: Any, event_type: str, aggregate_type: str, payload: dict[str, Any]) -> None:
-        """``uow.publish``: the same envelope (payload already plain JSON values), in the outbox."""
-        event_id, ctx = uuid.uuid4(), self.uow.ctx
+        """``uow.publish``: the same envelope, in the outbox."""
+        ctx = self.uow.ctx
+        event = Event(type=event_type, payload=payload, org_id=str(row.org_id), actor=ctx.user_id,
+                      correlation_id=ctx.correlation_id)
         self.outbox.append({
-            "id": event_id, "exchange": self.exchange, "event_type": event_type,
+            "id": uuid.UUID(event.id), "exchange": self.exchange, "event_type": event_type,
             "aggregate_type": aggregate_type, "aggregate_id": str(row.id), "created_at": utcnow(),
-            "envelope": {"type": event_type, "payload": payload, "org_id": str(row.org_id),
-                         "actor": ctx.user_id, "correlation_id": ctx.correlation_id, "version": 1,
-                         "id": str(event_id), "occurred_at": utcnow().isoformat()}})
+            "envelope": event.to_dict()})
 
     def write(self) -> None:
         session = self.uow.session
