@@ -92,13 +92,20 @@ def rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def durations(seconds: Iterable[float]) -> dict[str, float | int | None]:
+def durations(seconds: Iterable[float | None]) -> dict[str, float | int | None]:
     """count, average and median of durations in seconds (None when there are none)."""
     values = sorted(s for s in seconds if s is not None and s >= 0)
     if not values:
+        return duration_summary(0, None, None)
+    return duration_summary(len(values), statistics.fmean(values), statistics.median(values))
+
+
+def duration_summary(count: int, average: float | None,
+                     median: float | None) -> dict[str, float | int | None]:
+    """The shape of ``durations``, from a count, an average and a median computed elsewhere."""
+    if not count:
         return {"count": 0, "avgSeconds": None, "medianSeconds": None}
-    return {"count": len(values), "avgSeconds": round(statistics.fmean(values), 1),
-            "medianSeconds": round(statistics.median(values), 1)}
+    return {"count": count, "avgSeconds": round(float(average), 1), "medianSeconds": round(float(median), 1)}
 
 
 def seconds_between(start: datetime | None, end: datetime | None) -> float | None:

@@ -100,13 +100,16 @@ def top_listings(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
 
 def stage_times(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     def build(q: PipelineQueries, scope: Scope) -> dict[str, Any]:
-        by_status: dict[str, list[float | None]] = defaultdict(list)
-        for status, entered, left in q.stays():
-            by_status[status].append(kpis.seconds_between(entered, left))
+        by_status = q.stay_durations()
+        if by_status is None:  # no aggregate in the database (SQLite): from the stays themselves
+            stays: dict[str, list[float | None]] = defaultdict(list)
+            for status, entered, left in q.stays():
+                stays[status].append(kpis.seconds_between(entered, left))
+            by_status = {status: kpis.durations(v) for status, v in stays.items()}
         closes: dict[str, list[float | None]] = {"won": [], "lost": []}
         for status, created, closed in q.closures():
             closes["won" if status in kpis.WON else "lost"].append(kpis.seconds_between(created, closed))
-        return {"stages": [{"status": s, **kpis.durations(v)} for s, v in sorted(by_status.items())],
+        return {"stages": [{"status": s, **d} for s, d in sorted(by_status.items())],
                 "timeToClose": {"won": kpis.durations(closes["won"]), "lost": kpis.durations(closes["lost"]),
                                 "all": kpis.durations(closes["won"] + closes["lost"])}}
     return _run(uow, query, PipelineQueries, build)

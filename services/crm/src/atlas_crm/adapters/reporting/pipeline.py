@@ -95,15 +95,36 @@ class PipelineQueries(Queries):
     def stays(self) -> list[tuple[str, datetime, datetime]]:
         """(status, entered, left) of every stay in a status that ended during the range: each move in
         the range closes the stay begun by the dossier's previous move (or its creation)."""
+        return [(s, e, left) for s, e, left in self.session.execute(self._stays()) if e is not None]
+
+    def stay_durations(self) -> dict[str, dict[str, Any]] | None:
+        """PostgreSQL: per status, count, average and median seconds of the stays ``stays`` lists,
+        aggregated by the database — a big agency's month is ~14,000 stays, each row otherwise
+        fetched, converted and subtracted in Python (half of the report's CPU). None elsewhere."""
+        if not self.postgres:
+            return None
+        # Materialized: referenced three times below, the correlated "entered" lookup would otherwise
+        # run three times per stay once PostgreSQL inlined the subquery.
+        stays = self._stays().cte("stays").prefix_with("MATERIALIZED")
+        elapsed = func.extract("epoch", stays.c.left_at - stays.c.entered_at)
+        seconds = case((elapsed >= 0, elapsed)).label("seconds")  # a clock gone backwards counts for none
+        per_stay = select(stays.c.status, seconds).where(stays.c.entered_at.is_not(None)).subquery()
+        stmt = (select(per_stay.c.status, func.count(per_stay.c.seconds), func.avg(per_stay.c.seconds),
+                       func.percentile_cont(0.5).within_group(per_stay.c.seconds))
+                .group_by(per_stay.c.status))
+        return {status: kpis.duration_summary(n, avg, median)
+                for status, n, avg, median in self.session.execute(stmt)}
+
+    def _stays(self) -> Any:
         earlier = aliased(StatusHistory)
         entered = (select(func.max(earlier.occurred_at)).where(
             earlier.dossier_id == StatusHistory.dossier_id,
             earlier.dossier_version < StatusHistory.dossier_version)
             .correlate(StatusHistory).scalar_subquery())
-        moves = select(StatusHistory.from_status, entered, StatusHistory.occurred_at).where(
+        moves = select(StatusHistory.from_status.label("status"), entered.label("entered_at"),
+                       StatusHistory.occurred_at.label("left_at")).where(
             self.during(StatusHistory.occurred_at), StatusHistory.from_status.is_not(None))
-        stmt = self.narrow(moves, StatusHistory.dossier_id)
-        return [(s, e, left) for s, e, left in self.session.execute(stmt) if e is not None]
+        return self.narrow(moves, StatusHistory.dossier_id)
 
     def closures(self) -> list[tuple[str, datetime, datetime]]:
         """(won or lost status, dossier created, closed) of every closing during the range."""
