@@ -47,7 +47,7 @@ def _explain(engine: Any, statement: str, parameters: Any) -> tuple[str, float]:
     raw = engine.raw_connection()
     try:
         with raw.cursor() as cur:
-            cur.execute("SET jit = off")  # as the reports do (adapters/reporting/scope.py)
+            cur.execute("SET jit = off")  # as every service connection has it (atlas_shared.db.engine)
             cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
             lines = [row[0] for row in cur.fetchall()]
         raw.rollback()
