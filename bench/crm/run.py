@@ -185,19 +185,20 @@ def _load(port: int, headers: dict[str, str], requests: list[list[Any]], cycle: 
     spec_file = folder / "load.json"
     spec_file.write_text(json.dumps({"port": port, "headers": headers, "requests": requests, "cycle": cycle,
                                      "concurrency": concurrency, "warmup": warmup, "duration": duration}))
+    before = _children_cpu()  # the load generator is the only child waited for in between
     load = subprocess.Popen([sys.executable, str(Path(__file__).parent / "loadgen.py"), str(spec_file)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = load.communicate(timeout=warmup + duration + 120)
     if load.returncode != 0:
         sys.exit(f"load generator failed:\n{err}")
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     found: dict[str, Any] = json.loads(out)
-    found["loadgen_cpu"] = usage.ru_utime + usage.ru_stime - _load.children_cpu  # type: ignore[attr-defined]
-    _load.children_cpu += found["loadgen_cpu"]  # type: ignore[attr-defined]
+    found["loadgen_cpu"] = _children_cpu() - before
     return found
 
 
-_load.children_cpu = 0.0  # type: ignore[attr-defined]
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 CPU_PARTS = ("crm", "gateway", "postgres", "loadgen", "other")

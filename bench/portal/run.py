@@ -215,6 +215,7 @@ def measure(port: int, paths: list[str], args: argparse.Namespace, groups: dict[
                                      "warmup": args.warmup, "duration": args.duration}))
     gw = _gateway_bench()
     before = gw.cpu_by_part(groups, database)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the load generator is the only one waited for
     try:
         load = subprocess.Popen([sys.executable, __file__, "_load", str(spec_file)], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
@@ -226,13 +227,9 @@ def measure(port: int, paths: list[str], args: argparse.Namespace, groups: dict[
         sys.exit(f"load generator failed:\n{err}")
     after = gw.cpu_by_part(groups, database)
     result = json.loads(out)
-    loadgen = usage.ru_utime + usage.ru_stime - measure.children_cpu  # type: ignore[attr-defined]
-    measure.children_cpu += loadgen  # type: ignore[attr-defined]
+    loadgen = usage.ru_utime + usage.ru_stime - children.ru_utime - children.ru_stime
     result["cpu_ms"] = gw.cpu_per_request(before, after, loadgen, result["sent"])
     return result
-
-
-measure.children_cpu = 0.0  # type: ignore[attr-defined]
 
 
 def load_main(argv: list[str]) -> None:
