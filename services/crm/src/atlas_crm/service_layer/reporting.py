@@ -66,8 +66,8 @@ def leads(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
 
 def funnel(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     def build(q: PipelineQueries, scope: Scope) -> dict[str, Any]:
-        facts = q.cohort_facts(answers=False)
-        return {"created": len(facts), "stages": funnel_stages(facts),
+        tops, lost = q.cohort_outline()
+        return {"created": len(tops), "stages": kpis.funnel(tops, len(tops), lost),
                 "statusEntries": [{"status": s, "dossiers": n} for s, n in q.status_entries()]}
     return _run(uow, query, PipelineQueries, build)
 

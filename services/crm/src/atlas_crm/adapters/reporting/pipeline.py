@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, exists, func, null, select
+from sqlalchemy import Select, case, exists, func, null, select
 from sqlalchemy.orm import aliased
 
 from atlas_crm.adapters.orm import Appointment, Dossier, ListingProjection, Message, StatusHistory
@@ -27,6 +27,25 @@ class PipelineQueries(Queries):
         """One row per dossier created in the range: assignee, creation, first outbound message after it
         (None: never answered; not looked up without ``answers``), how far it went along kpis.CHAIN per
         its status history or a booked appointment (0: not past created), and whether it was ever lost."""
+        return [{"assignedTo": a, "createdAt": c, "firstOutboundAt": f, "lost": bool(lost),
+                 "furthest": _furthest(top, has_visit)}
+                for a, c, f, top, has_visit, lost in self.session.execute(self._cohort(answers))]
+
+    def cohort_outline(self) -> tuple[list[int], int]:
+        """How far each dossier of the cohort went (``furthest`` of ``cohort_facts``) and how many were
+        ever lost, grouped by the database: the funnel needs no row per dossier (a big agency's month
+        is thousands of rows, each converted and turned into a dict in Python)."""
+        facts = self._cohort(answers=False).subquery()
+        groups = (facts.c.top, facts.c.booked, facts.c.lost)
+        tops: list[int] = []
+        lost = 0
+        counted = select(*groups, func.count()).group_by(*groups)
+        for top, booked, was_lost, count in self.session.execute(counted):
+            tops += [_furthest(top, booked)] * count
+            lost += count if was_lost else 0
+        return tops, lost
+
+    def _cohort(self, answers: bool) -> Select[Any]:
         chain = tuple(code for _, codes in kpis.CHAIN for code in codes)
         position = case(*((StatusHistory.to_status.in_(codes), i)
                           for i, (_, codes) in enumerate(kpis.CHAIN, 1)), else_=0)
@@ -39,12 +58,9 @@ class PipelineQueries(Queries):
             Message.dossier_id == Dossier.id, Message.direction == OUTBOUND, Message.deleted_at.is_(None),
             Message.occurred_at >= Dossier.created_at).correlate(Dossier).scalar_subquery()) if answers \
             else null()
-        stmt = self.dossier_filters(select(Dossier.assigned_to, Dossier.created_at, first_out, furthest,
-                                           booked, self.entered(kpis.LOST))
-                                    .where(self.during(Dossier.created_at)))
-        return [{"assignedTo": a, "createdAt": c, "firstOutboundAt": f, "lost": bool(lost),
-                 "furthest": max(top or 0, kpis.APPOINTMENT_STAGE if has_visit else 0)}
-                for a, c, f, top, has_visit, lost in self.session.execute(stmt)]
+        columns = (Dossier.assigned_to, Dossier.created_at, first_out.label("first_out"),
+                   furthest.label("top"), booked.label("booked"), self.entered(kpis.LOST).label("lost"))
+        return self.dossier_filters(select(*columns).where(self.during(Dossier.created_at)))
 
     def status_entries(self) -> list[tuple[str, int]]:
         """(status, dossiers that entered it during the range): the flow through each status."""
@@ -133,3 +149,8 @@ class PipelineQueries(Queries):
                 .where(self.during(StatusHistory.occurred_at),
                        StatusHistory.to_status.in_(kpis.WON + kpis.LOST)))
         return [(s, c, o) for s, c, o in self.session.execute(self.dossier_filters(stmt))]
+
+
+def _furthest(top: int | None, booked: bool) -> int:
+    """How far along kpis.CHAIN a dossier went: its status history, or a booked appointment."""
+    return max(top or 0, kpis.APPOINTMENT_STAGE if booked else 0)
