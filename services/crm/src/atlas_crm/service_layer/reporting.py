@@ -122,8 +122,7 @@ def first_response(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
 
 
 def response_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    answered = [kpis.seconds_between(r["createdAt"], r["firstOutboundAt"])
-                for r in rows if r["firstOutboundAt"]]
+    answered = [r["responseSeconds"] for r in rows if r["responseSeconds"] is not None]
     stats = kpis.durations(answered)
     return {"leads": len(rows), "answered": len(answered), "unanswered": len(rows) - len(answered),
             "answeredRate": kpis.rate(len(answered), len(rows)), "avgSeconds": stats["avgSeconds"],
@@ -140,7 +139,7 @@ def agents(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
         items = []
         for agent, rows in by_agent.items():
             won = sum(1 for r in rows if r["furthest"] == won_at)
-            contacted = sum(1 for r in rows if r["furthest"] >= 1 or r["firstOutboundAt"])
+            contacted = sum(1 for r in rows if r["furthest"] >= 1 or r["responseSeconds"] is not None)
             items.append({"agent": agent, "assigned": len(rows), "contacted": contacted, "won": won,
                           "lost": sum(r["lost"] for r in rows), "conversionRate": kpis.rate(won, len(rows)),
                           "firstResponse": response_summary(rows)})

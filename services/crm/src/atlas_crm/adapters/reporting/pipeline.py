@@ -24,12 +24,18 @@ class PipelineQueries(Queries):
         return [(str(b), s, n) for b, s, n in self.session.execute(stmt)]
 
     def cohort_facts(self, answers: bool = True) -> list[dict[str, Any]]:
-        """One row per dossier created in the range: assignee, creation, first outbound message after it
-        (None: never answered; not looked up without ``answers``), how far it went along kpis.CHAIN per
-        its status history or a booked appointment (0: not past created), and whether it was ever lost."""
-        return [{"assignedTo": a, "createdAt": c, "firstOutboundAt": f, "lost": bool(lost),
-                 "furthest": _furthest(top, has_visit)}
-                for a, c, f, top, has_visit, lost in self.session.execute(self._cohort(answers))]
+        """One row per dossier created in the range: assignee, seconds from its creation to the first
+        outbound message after it (None: never answered, or not looked up without ``answers``), how
+        far it went along kpis.CHAIN per its status history or a booked appointment (0: not past
+        created), and whether it was ever lost. PostgreSQL computes the seconds itself (no timestamps
+        to convert per lead); SQLite returns both timestamps."""
+        rows = self.session.execute(self._cohort(answers))
+        if self.postgres:
+            return [{"assignedTo": a, "responseSeconds": None if s is None else float(s),
+                     "lost": bool(lost), "furthest": _furthest(top, booked)}
+                    for a, s, top, booked, lost in rows]
+        return [{"assignedTo": a, "responseSeconds": kpis.seconds_between(c, f), "lost": bool(lost),
+                 "furthest": _furthest(top, booked)} for a, c, f, top, booked, lost in rows]
 
     def cohort_outline(self) -> tuple[list[int], int]:
         """How far each dossier of the cohort went (``furthest`` of ``cohort_facts``) and how many were
@@ -54,12 +60,17 @@ class PipelineQueries(Queries):
                     .correlate(Dossier).scalar_subquery())
         booked = exists(select(Appointment.id).where(Appointment.dossier_id == Dossier.id,
                                                      Appointment.status != kpis.APPOINTMENT_CANCELLED))
-        first_out = (select(func.min(Message.occurred_at)).where(
+        first_out: Any = (select(func.min(Message.occurred_at)).where(
             Message.dossier_id == Dossier.id, Message.direction == OUTBOUND, Message.deleted_at.is_(None),
             Message.occurred_at >= Dossier.created_at).correlate(Dossier).scalar_subquery()) if answers \
             else null()
-        columns = (Dossier.assigned_to, Dossier.created_at, first_out.label("first_out"),
-                   furthest.label("top"), booked.label("booked"), self.entered(kpis.LOST).label("lost"))
+        if self.postgres:
+            seconds = func.extract("epoch", first_out - Dossier.created_at) if answers else null()
+            answer: tuple[Any, ...] = (seconds.label("response_seconds"),)
+        else:
+            answer = (Dossier.created_at, first_out.label("first_out"))
+        columns = (Dossier.assigned_to, *answer, furthest.label("top"), booked.label("booked"),
+                   self.entered(kpis.LOST).label("lost"))
         return self.dossier_filters(select(*columns).where(self.during(Dossier.created_at)))
 
     def status_entries(self) -> list[tuple[str, int]]:
