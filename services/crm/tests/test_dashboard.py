@@ -41,6 +41,9 @@ def test_open_dossiers_to_handle_with_their_reasons_idle_longest_first(api, mont
     assert body["items"][0]["status"] == "CRM_QUALIFIED" and body["total"] == 4
     page = dashboard(api, "/to-handle", size=2, page=2)
     assert [i["id"] for i in page["items"]] == [str(month["d7"].id), fresh["id"]]
+    assert page["counts"] == body["counts"] and page["total"] == 4
+    beyond = dashboard(api, "/to-handle", size=2, page=3)  # no row to read the counts from
+    assert (beyond["items"], beyond["counts"], beyond["total"]) == ([], body["counts"], 4)
     relaxed = dashboard(api, "/to-handle", staleDays=365)
     assert relaxed["counts"] == {"total": 3, "unanswered": 2, "stale": 0, "overdueTasks": 1}
 

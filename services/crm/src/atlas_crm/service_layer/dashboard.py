@@ -51,9 +51,7 @@ def to_handle(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     stale_before = now - timedelta(days=query.get("staleDays") or DEFAULT_STALE_DAYS)
     page, size = query.get("page", 1), query.get("size", 20)
     with uow:
-        queries = ActivityQueries(uow.session, scope)
-        counts = queries.to_handle_counts(now, stale_before)
-        rows = queries.to_handle(now, stale_before, page, size)
+        counts, rows = ActivityQueries(uow.session, scope).to_handle(now, stale_before, page, size)
         items = [{**dossier_view(d), "reasons": [r for r, on in (("UNANSWERED", u), ("STALE", s),
                                                                   ("OVERDUE_TASK", o)) if on]}
                  for d, u, s, o in rows]

@@ -63,16 +63,30 @@ class ActivityQueries(Queries):
         flags, waiting = self._waiting(now, stale_before)
         stmt = select(func.count(), *(func.sum(case((column, 1), else_=0))
                                       for column in (flags.c.unanswered, flags.c.stale, flags.c.overdue)))
-        total, a, s, o = self.session.execute(stmt.where(waiting)).one()
-        return {"total": total, "unanswered": int(a or 0), "stale": int(s or 0), "overdueTasks": int(o or 0)}
+        return _waiting_counts(*self.session.execute(stmt.where(waiting)).one())
 
-    def to_handle(self, now: datetime, stale_before: datetime, page: int, size: int) -> list[tuple[Any, ...]]:
-        """Open dossiers never answered, idle since ``stale_before`` or with an overdue task: the ones
-        waiting longest first, as (dossier, unanswered, stale, overdue)."""
+    def to_handle(self, now: datetime, stale_before: datetime, page: int,
+                  size: int) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
+        """Open dossiers never answered, idle since ``stale_before`` or with an overdue task: the counts
+        (as ``to_handle_counts``) and one page, the ones waiting longest first, as (dossier,
+        unanswered, stale, overdue). The counts ride on the page's rows as window aggregates: the
+        waiting dossiers are found once, not once for the counts and again for the page."""
         flags, waiting = self._waiting(now, stale_before)
-        stmt = (select(flags.c.id, flags.c.unanswered, flags.c.stale, flags.c.overdue).where(waiting)
+        counts = (func.count().over(), *(func.sum(case((column, 1), else_=0)).over()
+                                         for column in (flags.c.unanswered, flags.c.stale, flags.c.overdue)))
+        stmt = (select(flags.c.id, flags.c.unanswered, flags.c.stale, flags.c.overdue, *counts).where(waiting)
                 .order_by(flags.c.last_activity_at, flags.c.id).limit(size).offset((page - 1) * size))
         found = self.session.execute(stmt).all()
+        if found:
+            summary = _waiting_counts(*found[0][4:])
+        else:  # a page past the end carries no row to read the counts from
+            summary = self.to_handle_counts(now, stale_before)
         ids = [row[0] for row in found]
         dossiers = {d.id: d for d in self.session.scalars(select(Dossier).where(Dossier.id.in_(ids)))}
-        return [(dossiers[i], bool(u), bool(s), bool(o)) for i, u, s, o in found]
+        return summary, [(dossiers[row[0]], bool(row[1]), bool(row[2]), bool(row[3])) for row in found]
+
+
+def _waiting_counts(total: int, unanswered: int | None, stale: int | None,
+                    overdue: int | None) -> dict[str, int]:
+    return {"total": total, "unanswered": int(unanswered or 0), "stale": int(stale or 0),
+            "overdueTasks": int(overdue or 0)}
