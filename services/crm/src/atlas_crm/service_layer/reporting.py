@@ -123,28 +123,41 @@ def first_response(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
 
 def response_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     answered = [r["responseSeconds"] for r in rows if r["responseSeconds"] is not None]
-    stats = kpis.durations(answered)
-    return {"leads": len(rows), "answered": len(answered), "unanswered": len(rows) - len(answered),
-            "answeredRate": kpis.rate(len(answered), len(rows)), "avgSeconds": stats["avgSeconds"],
+    return _responses(len(rows), len(answered), kpis.durations(answered))
+
+
+def _responses(leads: int, answered: int, stats: dict[str, Any]) -> dict[str, Any]:
+    return {"leads": leads, "answered": answered, "unanswered": leads - answered,
+            "answeredRate": kpis.rate(answered, leads), "avgSeconds": stats["avgSeconds"],
             "medianSeconds": stats["medianSeconds"]}
 
 
 def agents(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
-    won_at = len(kpis.CHAIN)
-
     def build(q: PipelineQueries, scope: Scope) -> dict[str, Any]:
-        by_agent: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
-        for row in q.cohort_facts():
-            by_agent[row["assignedTo"]].append(row)
-        items = []
-        for agent, rows in by_agent.items():
-            won = sum(1 for r in rows if r["furthest"] == won_at)
-            contacted = sum(1 for r in rows if r["furthest"] >= 1 or r["responseSeconds"] is not None)
-            items.append({"agent": agent, "assigned": len(rows), "contacted": contacted, "won": won,
-                          "lost": sum(r["lost"] for r in rows), "conversionRate": kpis.rate(won, len(rows)),
-                          "firstResponse": response_summary(rows)})
+        outline = q.agent_outline()
+        if outline is None:  # no aggregates in the database (SQLite): from each lead's facts
+            outline = agent_outline(q.cohort_facts())
+        items = [{"agent": agent, "assigned": assigned, "contacted": contacted, "won": won, "lost": lost,
+                  "conversionRate": kpis.rate(won, assigned),
+                  "firstResponse": _responses(assigned, answered, stats)}
+                 for agent, assigned, contacted, won, lost, answered, stats in outline]
         return {"items": sorted(items, key=lambda i: (-i["assigned"], i["agent"] or ""))}
     return _run(uow, query, PipelineQueries, build)
+
+
+def agent_outline(facts: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """``PipelineQueries.agent_outline`` computed from each lead's facts."""
+    by_agent: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+    for row in facts:
+        by_agent[row["assignedTo"]].append(row)
+    outline = []
+    for agent, rows in by_agent.items():
+        answered = [r["responseSeconds"] for r in rows if r["responseSeconds"] is not None]
+        contacted = sum(1 for r in rows if r["furthest"] >= 1 or r["responseSeconds"] is not None)
+        won = sum(1 for r in rows if r["furthest"] == len(kpis.CHAIN))
+        outline.append((agent, len(rows), contacted, won, sum(r["lost"] for r in rows), len(answered),
+                        kpis.durations(answered)))
+    return outline
 
 
 def appointments(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:

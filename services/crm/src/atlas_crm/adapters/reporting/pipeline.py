@@ -51,6 +51,26 @@ class PipelineQueries(Queries):
             lost += count if was_lost else 0
         return tops, lost
 
+    def agent_outline(self) -> list[tuple[Any, ...]] | None:
+        """PostgreSQL: per assignee of the cohort, (agent, assigned, contacted, won, lost, answered,
+        response durations as ``kpis.durations``), grouped by the database — the same facts as
+        ``cohort_facts``, a row per agent instead of one per lead. None elsewhere."""
+        if not self.postgres:
+            return None
+        # Materialized: each lead's lookups (history, appointments, messages) run once, not once per
+        # aggregate that reads them, as an inlined subquery would.
+        lead = self._cohort(answers=True).cte("lead").prefix_with("MATERIALIZED")
+        furthest = func.greatest(func.coalesce(lead.c.top, 0),
+                                 case((lead.c.booked, kpis.APPOINTMENT_STAGE), else_=0))
+        seconds = lead.c.response_seconds
+        stmt = select(lead.c.assigned_to, func.count(),
+                      func.count().filter((furthest >= 1) | seconds.is_not(None)),
+                      func.count().filter(furthest == len(kpis.CHAIN)), func.count().filter(lead.c.lost),
+                      func.count(seconds), func.avg(seconds),
+                      func.percentile_cont(0.5).within_group(seconds)).group_by(lead.c.assigned_to)
+        return [(*counts, answered, kpis.duration_summary(answered, avg, median))
+                for *counts, answered, avg, median in self.session.execute(stmt)]
+
     def _cohort(self, answers: bool) -> Select[Any]:
         chain = tuple(code for _, codes in kpis.CHAIN for code in codes)
         position = case(*((StatusHistory.to_status.in_(codes), i)
