@@ -80,7 +80,7 @@ COLUMNS = {
                  "updated_at"),
     "dossier_status_history": ("id", "org_id", "dossier_id", "case_type", "from_status", "to_status",
                                "transition_code", "override", "actor", "loss_reason", "won_reason",
-                               "workflow_version", "dossier_version", "occurred_at"),
+                               "workflow_version", "dossier_version", "occurred_at", "from_entered_at"),
     "activities": ("id", "org_id", "dossier_id", "type", "content", "due_at", "done", "done_at", "assignee",
                    "actor", "details", "created_at", "updated_at"),
     "messages": ("id", "org_id", "dossier_id", "direction", "channel", "content", "occurred_at",
@@ -144,13 +144,13 @@ class Dossier:
         loss = rng.choice(LOSS) if final == "CRM_CLOSED_LOST" else None
         won = "SIGNED" if final == "CRM_CLOSED_WON" else None
         activity_at = last_at
-        for version, ((status, at), previous) in enumerate(zip(moves, [None, *[m[0] for m in moves]][:-1],
-                                                               strict=True), 1):
+        for version, ((status, at), before) in enumerate(zip(moves, [None, *moves][:-1], strict=True), 1):
             closing = version == len(moves)
+            previous, entered = before if before else (None, None)
             rows.add("dossier_status_history", (
                 uuid.uuid4(), org, self.id, self.case_type, previous, status,
                 "CREATE" if version == 1 else None, False, who, loss if closing else None,
-                won if closing else None, 1, version, at))
+                won if closing else None, 1, version, at, entered))
             if previous is not None:
                 rows.add("activities", (uuid.uuid4(), org, self.id, "ACT_STATUS_CHANGE",
                                         f"{previous} → {status}", None, False, None, None, who,

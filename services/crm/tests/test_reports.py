@@ -105,6 +105,19 @@ def test_time_in_each_stage_and_time_to_close(api, month):
         "all": {"count": 3, "avgSeconds": 25 * day / 3, "medianSeconds": 4.0 * day}}
 
 
+def test_each_move_records_when_the_status_it_leaves_was_entered(api):
+    """Time in stage reads the stays off the moves themselves: a move written through the API carries
+    when its dossier had entered the status it leaves."""
+    d = api.dossier(contactName="Stage Suivi", phone="0612999001")
+    for status in ("CRM_CONTACTED", "CRM_QUALIFIED"):
+        assert api.move(d["id"], status).status_code == 200
+    created, contacted, qualified = api.history(d["id"])
+    assert created.from_entered_at is None
+    assert (contacted.from_entered_at, qualified.from_entered_at) == (created.occurred_at, contacted.occurred_at)
+    res = api.call("GET", "/api/v1/reports/stage-times", api.manager)  # the last 30 days
+    assert {s["status"]: s["count"] for s in res.json["stages"]} == {"CRM_NEW": 1, "CRM_CONTACTED": 1}
+
+
 def test_first_response_time(api, month):
     body = report(api, "first-response")
     # D1 30 min, D2 60 min, D3 120 min (after the contact's own message), D7 10 min; D4 never (deleted).

@@ -138,12 +138,13 @@ class Story:
                     updated_at=created, last_activity_at=last_activity or created, closed_at=closing)
         self.session.add(d)
         self.session.flush()
-        previous = None
+        previous, entered = None, None
         for version, (status, when) in enumerate((("CRM_NEW", created), *path), 1):
             self.session.add(StatusHistory(dossier_id=d.id, case_type=case_type, from_status=previous,
                                            to_status=status, actor=agent or "seed", workflow_version=1,
-                                           dossier_version=version, occurred_at=when))
-            previous = status
+                                           dossier_version=version, occurred_at=when,
+                                           from_entered_at=entered))
+            previous, entered = status, when
         return d
 
     def message(self, d: Dossier, direction: str, channel: str, when: datetime,

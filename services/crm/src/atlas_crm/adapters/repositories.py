@@ -109,6 +109,11 @@ class DossierRepository(Repository[Dossier]):
         return list(self.session.scalars(select(StatusHistory).where(StatusHistory.dossier_id == dossier_id)
                                          .order_by(StatusHistory.occurred_at, StatusHistory.dossier_version)))
 
+    def entered_current_status(self, dossier: Dossier) -> datetime | None:
+        """When the dossier entered the status it is in: its latest move so far (creation included)."""
+        return self.session.scalar(select(func.max(StatusHistory.occurred_at)).where(
+            StatusHistory.dossier_id == dossier.id, StatusHistory.dossier_version <= dossier.version))
+
     def intake(self, key: str) -> LeadIntake | None:
         return self.session.scalars(select(LeadIntake).where(LeadIntake.intake_key == key)).first()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from atlas_crm.adapters.orm import Dossier, StatusHistory
+from atlas_crm.adapters.repositories import DossierRepository
 from atlas_crm.service_layer import b2b_demo, timeline
 from atlas_crm.service_layer.access import check_version, load_dossier, require_crm
 from atlas_crm.service_layer.codes import dictionaries
@@ -60,11 +61,12 @@ def _apply(uow: UnitOfWork, dossier: Dossier, definition: WorkflowDefinition, t:
         dossier.loss_reason = payload["lossReason"]
     elif t.reason_field == "wonReason":
         dossier.won_reason = payload["wonReason"]
+    entered = DossierRepository(uow.session).entered_current_status(dossier)
     dossier.status = t.target
     dossier.closed_at = now if definition.is_terminal(t.target) else None
     dossier.workflow_version = definition.version
     dossier.version, dossier.updated_at = dossier.version + 1, now
-    uow.session.add(StatusHistory(
+    uow.session.add(StatusHistory(from_entered_at=entered,
         dossier_id=dossier.id, case_type=dossier.case_type, from_status=t.source, to_status=t.target,
         transition_code=t.code, override=t.override, actor=uow.ctx.user_id, reason=payload.get("reason"),
         loss_reason=payload.get("lossReason"), won_reason=payload.get("wonReason"),

@@ -96,6 +96,9 @@ class StatusHistory(TenantScoped, Base):
     workflow_version: Mapped[int] = mapped_column(Integer)
     dossier_version: Mapped[int] = mapped_column(Integer)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # When the dossier had entered ``from_status`` (its previous move, or its creation): the stay this
+    # move ends, for time-in-stage reports without a lookup per move. None on the creation row.
+    from_entered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class LeadIntake(TenantScoped, Base):

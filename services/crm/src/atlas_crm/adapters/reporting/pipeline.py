@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, case, exists, func, null, select
-from sqlalchemy.orm import aliased
 
 from atlas_crm.adapters.orm import Appointment, Dossier, ListingProjection, Message, StatusHistory
 from atlas_crm.adapters.reporting.scope import Queries
@@ -150,9 +149,7 @@ class PipelineQueries(Queries):
         fetched, converted and subtracted in Python (half of the report's CPU). None elsewhere."""
         if not self.postgres:
             return None
-        # Materialized: referenced three times below, the correlated "entered" lookup would otherwise
-        # run three times per stay once PostgreSQL inlined the subquery.
-        stays = self._stays().cte("stays").prefix_with("MATERIALIZED")
+        stays = self._stays().subquery()
         elapsed = func.extract("epoch", stays.c.left_at - stays.c.entered_at)
         seconds = case((elapsed >= 0, elapsed)).label("seconds")  # a clock gone backwards counts for none
         per_stay = select(stays.c.status, seconds).where(stays.c.entered_at.is_not(None)).subquery()
@@ -163,12 +160,10 @@ class PipelineQueries(Queries):
                 for status, n, avg, median in self.session.execute(stmt)}
 
     def _stays(self) -> Any:
-        earlier = aliased(StatusHistory)
-        entered = (select(func.max(earlier.occurred_at)).where(
-            earlier.dossier_id == StatusHistory.dossier_id,
-            earlier.dossier_version < StatusHistory.dossier_version)
-            .correlate(StatusHistory).scalar_subquery())
-        moves = select(StatusHistory.from_status.label("status"), entered.label("entered_at"),
+        """Each move in the range ends the stay in its ``from_status``, begun when the dossier entered
+        it (``from_entered_at``, written with the move: no lookup per move)."""
+        moves = select(StatusHistory.from_status.label("status"),
+                       StatusHistory.from_entered_at.label("entered_at"),
                        StatusHistory.occurred_at.label("left_at")).where(
             self.during(StatusHistory.occurred_at), StatusHistory.from_status.is_not(None))
         return self.narrow(moves, StatusHistory.dossier_id)
