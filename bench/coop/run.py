@@ -33,8 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text, update
 
 from atlas_coop.adapters.orm import Contribution, ContributionPlan, CoopGroup, Lot, Member, Project
 from atlas_coop.domain import allocation
@@ -44,6 +43,7 @@ from atlas_shared.context import RequestContext
 from atlas_shared.db.engine import Database
 from atlas_shared.db.migrations import upgrade
 from atlas_shared.db.uow import UnitOfWork
+from atlas_shared.testing import create_pg_database, drop_pg_database
 
 START = date(2026, 1, 5)
 
@@ -191,16 +191,7 @@ def settle(db: Database, org: str) -> None:
 
 def pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
     name = f"atlas_bench_coop_{uuid.uuid4().hex[:8]}"
-    admin = make_url(admin_url)
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-    return admin.set(database=name).render_as_string(hide_password=False), drop
+    return create_pg_database(name, admin_url), lambda: drop_pg_database(name, admin_url)
 
 
 def main() -> None:

@@ -70,14 +70,12 @@ def ensure_database(url: str) -> None:
 
 
 def drop_database(url: str) -> None:
-    from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
+    from atlas_shared.testing import drop_pg_database
+
     target = make_url(url)
-    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    engine.dispose()
+    drop_pg_database(target.database, target.set(database="postgres"))
 
 
 def seeded(engine: Any, dossiers: int) -> bool:

@@ -30,8 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
+
+from atlas_shared.testing import create_pg_database, drop_pg_database
 
 HOST = "127.0.0.1"
 BIN = Path(sys.executable).parent
@@ -110,13 +112,7 @@ def database(run: str, folder: Path) -> str:
     admin = os.environ.get("ATLAS_BENCH_DATABASE_URL")
     if not admin:
         return f"sqlite:///{folder / f'outbound-{run}.db'}"
-    name = f"atlas_bench_outbound_{run}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return make_url(admin).set(database=name).render_as_string(hide_password=False)
+    return create_pg_database(f"atlas_bench_outbound_{run}", admin)
 
 
 class Run:
@@ -291,18 +287,10 @@ class Run:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(5)
         if self.db_url.startswith("postgresql") and not self.args.keep:
-            drop_database(self.db_url)
+            target = make_url(self.db_url)  # the run's database goes with it (``--keep`` keeps it)
+            drop_pg_database(target.database, target.set(database="postgres"))
         if self.vhost:
             subprocess.run(["rabbitmqctl", "-q", "delete_vhost", self.vhost], check=False, timeout=60)
-
-
-def drop_database(url: str) -> None:
-    """The run's PostgreSQL database goes with it (``--keep`` keeps it)."""
-    target = make_url(url)
-    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def _ts(value: Any) -> float:

@@ -36,9 +36,11 @@ def broker_test_url() -> str | None:
     return os.environ.get(BROKER_ENV) or None
 
 
-def create_pg_database(name: str) -> str:
-    """Create an empty PostgreSQL database and return its URL (raises if the server is down)."""
-    admin = make_url(pg_admin_url())  # type: ignore[arg-type]
+def create_pg_database(name: str, admin_url: Any = None) -> str:
+    """Create an empty PostgreSQL database (dropped first if it exists) on the server of
+    ``admin_url`` — by default the test server, ``ATLAS_TEST_DATABASE_URL`` — and return its URL
+    (raises if the server is down). Benchmarks pass their own server."""
+    admin = make_url(admin_url or pg_admin_url())
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -47,8 +49,10 @@ def create_pg_database(name: str) -> str:
     return admin.set(database=name).render_as_string(hide_password=False)
 
 
-def drop_pg_database(name: str) -> None:
-    engine = create_engine(make_url(pg_admin_url()), isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
+def drop_pg_database(name: str, admin_url: Any = None) -> None:
+    """Drop a database (its sessions ended) from the server of ``admin_url`` (default as above);
+    ``admin_url`` must name another database of that server."""
+    engine = create_engine(make_url(admin_url or pg_admin_url()), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()

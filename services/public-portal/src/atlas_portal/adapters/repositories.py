@@ -117,29 +117,18 @@ class PublicListingRepository(Repository[PublicListing]):
         return Page(page, size, found[0], rows, total_exact=found[1])
 
     def _total(self, shape: Select[Any], params: dict[str, Any], exact_up_to: int | None, at_least: int,
-               page_run: Any = None) -> tuple[int, bool]:
+               page_run: Any) -> tuple[int, bool]:
         if exact_up_to is not None and exact_up_to > 0:
-            estimate = self.estimate(shape.params(params), page_run)
+            estimate = self.estimate(page_run)
             if estimate is not None and estimate > exact_up_to:
                 return max(approximate(estimate), at_least), False
         return self.session.connection().execute(_count_of(shape), params).scalar_one(), True
 
-    def estimate(self, stmt: Select[Any], page_run: Any = None) -> int | None:
-        """How many rows PostgreSQL's planner expects a search statement to match (planning only,
-        nothing read); None where no planner estimate can be asked (SQLite: totals stay exact).
-
-        ``page_run``, the result of the page just read, lends its SQL as sent (compiled once per
-        shape and cached by SQLAlchemy) instead of compiling the statement again: under its LIMIT
-        node the plan carries the estimate for the whole filtered set, whatever path was chosen."""
-        if page_run is not None:
-            return planner_rows(self.session, page_run)
-        bind = self.session.get_bind()
-        if bind.dialect.name != "postgresql":
-            return None
-        compiled = stmt.order_by(None).compile(dialect=bind.dialect)
-        plan = self.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled.string}",
-                                                         compiled.params).scalar()
-        return int(plan[0]["Plan"]["Plan Rows"])
+    def estimate(self, page_run: Any) -> int | None:
+        """How many rows PostgreSQL's planner expects the search whose page ``page_run`` just read to
+        match (planning only, nothing read; the page's own SQL, see ``planner_rows``); None where no
+        planner estimate can be asked (SQLite: totals stay exact)."""
+        return planner_rows(self.session, page_run)
 
     def search_statement(self, f: dict[str, Any]) -> Select[Any]:
         """The search as one statement with its values bound (for EXPLAIN, counts, tools)."""
