@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from sqlalchemy import Integer, MetaData, String, select
+from sqlalchemy import Integer, MetaData, String, event, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from atlas_shared.db.repository import MAX_PAGE_SIZE, apply_sort, paginate
@@ -97,3 +97,37 @@ def test_above_exact_up_to_the_total_is_postgresql_s_estimate_flagged_not_exact(
     assert (first.total, first.total_exact, len(first.items)) == (expected, True, 5)
     last = paginate(session, cheap, 4, 5, exact_up_to=50)                 # known from the page itself
     assert (last.total, last.total_exact, len(last.items)) == (expected, True, expected - 15)
+
+
+def test_the_capped_count_rides_on_the_page_and_an_estimate_is_remembered(session):
+    """One statement answers the page and its capped count (tenant-scoped inside too); a page past
+    the end still knows the total; selecting several columns pages through rows; PostgreSQL plans
+    the same estimate once per ESTIMATE_TTL."""
+    sent: list[str] = []
+    engine = session.get_bind()
+
+    def record(conn, cursor, statement, parameters, context, many):  # type: ignore[no-untyped-def]
+        if statement.startswith(("SELECT", "EXPLAIN")):
+            sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        cheap = select(Listing.title, Listing.price).where(Listing.price < 10).order_by(Listing.title)
+        first = paginate(session, cheap, 1, 5, exact_up_to=50)
+        expected = sum(1 for i in range(COUNT) if (COUNT - i) // 2 < 10)
+        assert len(sent) == 1 and (first.total, first.total_exact) == (expected, True)
+        assert [(row.title, row.price) for row in first.items] == [
+            (f"t{i:03d}", (COUNT - i) // 2) for i in range(101, 106)]
+        beyond = paginate(session, cheap, 9, 5, exact_up_to=50)
+        assert (beyond.total, list(beyond.items)) == (expected, [])
+
+        sent.clear()
+        for _ in range(3):
+            big = paginate(session, select(Listing).order_by(Listing.title), 2, 10, exact_up_to=50)
+        explained = [s for s in sent if s.startswith("EXPLAIN")]
+        if engine.dialect.name == "postgresql":
+            assert (len(sent) - len(explained), len(explained), big.total_exact) == (3, 1, False)
+        else:  # no estimate to ask: each page is counted in full
+            assert (len(sent), big.total) == (6, COUNT)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from atlas_shared.errors import AtlasError, NotFound, ValidationFailed
+from atlas_shared.ttl_cache import TtlCache
 
 M = TypeVar("M")
 T = TypeVar("T")
@@ -37,23 +38,37 @@ def approximate(estimate: int) -> int:
     return estimate if estimate < 100 else int(round(estimate, 2 - len(str(estimate))))
 
 
-def planner_rows(session: Session, result: Any) -> int | None:
+def planner_rows(session: Session, result: Any, *, remember: bool = False) -> int | None:
     """How many rows PostgreSQL's planner expects the statement just run by ``result`` to match
     once its LIMIT, OFFSET and ORDER BY are set aside (planning only, nothing read); None where no
     planner estimate can be asked (SQLite). The statement is EXPLAINed exactly as it was sent —
     compiled once and cached by SQLAlchemy, tenant criteria included — and the estimate read under
-    its Limit and sort nodes, which is the filtered set's whatever path the planner took."""
+    its Limit and sort nodes, which is the filtered set's whatever path the planner took (init plans,
+    such as a capped count beside the page, are not the set). ``remember``: the same statement with
+    the same parameters is planned again only after ``ESTIMATE_TTL`` seconds — an estimate moves
+    with the table's statistics, not with each row written."""
     if session.get_bind().dialect.name != "postgresql":
         return None
-    context = getattr(result, "raw", None) or result  # an ORM result wraps the cursor's
-    plan = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {context.context.statement}",
-                                                context.context.parameters[0]).scalar()
+    context = (getattr(result, "raw", None) or result).context  # an ORM result wraps the cursor's
+    statement, parameters = context.statement, context.parameters[0]
+    key = (statement, tuple(sorted(parameters.items()))) if remember and isinstance(parameters, dict) else None
+    known = _ESTIMATES.get(key) if key is not None else None
+    if known is not None:
+        return int(known)
+    plan = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).scalar()
     node = plan[0]["Plan"]
     while node["Node Type"] in PASS_THROUGH and node.get("Plans"):
-        node = node["Plans"][0]
-    return int(node["Plan Rows"])
+        node = next((child for child in node["Plans"] if child.get("Parent Relationship") == "Outer"),
+                    node["Plans"][0])
+    rows = int(node["Plan Rows"])
+    if key is not None:
+        _ESTIMATES.put(key, rows)
+    return rows
 
 
+ESTIMATE_TTL = 60.0
+_ESTIMATES = TtlCache(ttl=ESTIMATE_TTL, capacity=4096)
+CAPPED_COUNT = "matches_up_to"
 PASS_THROUGH = ("Limit", "Sort", "Incremental Sort", "Gather Merge", "Gather", "Result")
 
 
@@ -105,26 +120,39 @@ class Repository(Generic[M]):
 
 def paginate(session: Session, stmt: Select[Any], page: int, size: int, *,
              exact_up_to: int | None = None) -> Page[Any]:
-    """A page of ``stmt`` (selecting one entity or column) and its total:
+    """A page of ``stmt`` and its total. The items are the selected entity or column, or rows when
+    ``stmt`` selects several columns (with ``exact_up_to``, a row also carries the capped count as
+    its last column, ``matches_up_to``). The total:
 
-    - the last page (or nothing on page 1): the total is known from the page, nothing is counted;
-    - with ``exact_up_to``: counted up to that many matches (a capped count reads at most that
-      many index entries); above it, PostgreSQL's estimate, rounded, ``total_exact`` False —
-      counting 28,000 dossiers costs more than the page itself; SQLite counts them all;
+    - the last page (or nothing on page 1): known from the page, nothing is counted;
+    - with ``exact_up_to``: counted up to that many matches by the page's own statement (a capped
+      count reads at most that many index entries, once, beside the page); above it, PostgreSQL's
+      estimate, rounded, ``total_exact`` False — counting 28,000 dossiers costs more than the page
+      itself; SQLite counts them all;
     - otherwise counted."""
     size = max(1, min(size, MAX_PAGE_SIZE))
     page = max(1, page)
     offset = (page - 1) * size
-    result = session.execute(stmt.limit(size).offset(offset))
-    items = result.scalars().all()
+    single = len(stmt.column_descriptions) == 1
+    matches = stmt.order_by(None)
+    capped: int | None = None
+    if exact_up_to is not None:
+        up_to = select(func.count()).select_from(matches.limit(exact_up_to + 1).subquery()).scalar_subquery()
+        result = session.execute(stmt.add_columns(up_to.label(CAPPED_COUNT)).limit(size).offset(offset))
+        rows = result.all()
+        capped = rows[0][-1] if rows else None
+        items: Sequence[Any] = [row[0] for row in rows] if single else rows
+    else:
+        result = session.execute(stmt.limit(size).offset(offset))
+        items = result.scalars().all() if single else result.all()
     if len(items) < size and (items or page == 1):
         return Page(page=page, size=size, total=offset + len(items), items=items)
-    matches = stmt.order_by(None)
     if exact_up_to is not None:
-        capped = session.scalar(select(func.count()).select_from(matches.limit(exact_up_to + 1).subquery()))
+        if capped is None:  # a page past the end: nothing carried the count
+            capped = session.scalar(select(func.count()).select_from(matches.limit(exact_up_to + 1).subquery()))
         if capped is not None and capped <= exact_up_to:
             return Page(page=page, size=size, total=capped, items=items)
-        estimate = planner_rows(session, result)
+        estimate = planner_rows(session, result, remember=True)
         if estimate is not None:
             total = max(approximate(estimate), exact_up_to + 1, offset + len(items))
             return Page(page=page, size=size, total=total, items=items, total_exact=False)
