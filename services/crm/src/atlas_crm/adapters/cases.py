@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Row
+
 from atlas_crm.adapters.orm import Dossier
 from atlas_crm.adapters.repositories import DossierRepository
 from atlas_crm.domain.dossier import B2B_DEMO
@@ -14,7 +16,7 @@ class CaseRepository(DossierRepository):
     label = "Case"
 
     def search(self, filters: dict[str, Any], page: int, size: int, sort: str | None,
-               assigned_to: str | None = None) -> Page[Dossier]:
+               assigned_to: str | None = None) -> Page[Row[Any]]:
         return super().search({**filters, "caseType": B2B_DEMO}, page, size, sort, assigned_to)
 
     def text_columns(self) -> list[Any]:
