@@ -432,6 +432,9 @@ def run(args: argparse.Namespace) -> None:
             "ATLAS_INTERNAL_SECRET": INTERNAL_SECRET, "ATLAS_LISTINGS_DATABASE_URL": database.url,
             "ATLAS_LISTINGS_HOST": HOST, "ATLAS_LISTINGS_PORT": str(ports["listings"]),
             "ATLAS_LISTINGS_WORKERS": str(args.listings_workers),
+            # Threads: gunicorn gthread, which keeps the proxies' upstream connections alive — this
+            # bench compares proxies (the gateway, nginx), each with a keep-alive upstream pool.
+            "ATLAS_LISTINGS_THREADS": "4",
             "ATLAS_GATEWAY_HOST": HOST, "ATLAS_GATEWAY_PORT": str(ports["gateway"]),
             "ATLAS_GATEWAY_WORKERS": str(args.gateway_workers),
             "ATLAS_LISTINGS_URL": f"http://{HOST}:{ports['listings']}",

@@ -38,6 +38,20 @@ class ServiceSpec:
     commands: list[click.Command] = field(default_factory=list)
 
 
+DEFAULT_THREADS = "1"
+
+
+def worker_options(threads: int) -> list[str]:
+    """One thread: gunicorn's sync worker, which takes a connection only when it is free — behind the
+    gateway (which buffers bodies) requests wait in the kernel's accept queue in arrival order and go
+    to whichever process frees first. With threads, a gthread worker keeps the gateway's connections
+    alive but each process accepts more than it can run at once (one core per process under the
+    GIL): a process holding more connections than its neighbours makes their requests wait."""
+    if threads <= 1:
+        return ["--worker-class", "sync"]
+    return ["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "75"]
+
+
 def service_cli(spec: ServiceSpec) -> click.Group:
     @click.group(help=f"Atlas {spec.name} service.")
     def cli() -> None:
@@ -55,15 +69,14 @@ def service_cli(spec: ServiceSpec) -> click.Group:
                 EventConsumer(container.platform.db, container.platform.broker, sub).declare()
         click.echo(f"{spec.name}: migrated")
 
-    @cli.command(help="Serve the HTTP API with gunicorn (threads keep the gateway's connections alive).")
+    @cli.command(help="Serve the HTTP API with gunicorn (sync workers, or gthread with _THREADS > 1).")
     def serve() -> None:
         from atlas_shared.settings import ServiceSettings
         settings = ServiceSettings.from_env(spec.name, spec.default_port)
-        threads = os.environ.get(f"ATLAS_{spec.name.upper().replace('-', '_')}_THREADS", "4")
+        threads = int(os.environ.get(f"ATLAS_{spec.name.upper().replace('-', '_')}_THREADS", DEFAULT_THREADS))
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
         args = [gunicorn, "--bind", f"{settings.host}:{settings.port}", "--workers", str(settings.workers),
-                "--worker-class", "gthread", "--threads", threads, "--keep-alive", "75",
-                "--config", "python:atlas_shared.web.gunicorn_conf", spec.wsgi]
+                *worker_options(threads), "--config", "python:atlas_shared.web.gunicorn_conf", spec.wsgi]
         os.environ["ATLAS_SERVICE_NAME"] = spec.name
         os.execv(gunicorn, args)
 
