@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-from atlas_crm.entrypoints.cli_insights import search_reindex
+from atlas_crm.entrypoints.cli_insights import refresh_milestones, search_reindex
 from atlas_shared.cli.service import ServiceSpec
 from atlas_shared.logs import configure_logging
 from atlas_shared.platform import Platform
@@ -54,4 +54,4 @@ def _subscriptions(container: Container):  # type: ignore[no-untyped-def]
 
 SPEC = ServiceSpec(name=NAME, default_port=PORT, migrations="atlas_crm:migrations",
                    wsgi="atlas_crm.entrypoints.wsgi:create_app()", build=build, subscriptions=_subscriptions,
-                   commands=[search_reindex])
+                   commands=[search_reindex, refresh_milestones])

@@ -11,7 +11,7 @@ from typing import Any
 from atlas_crm.adapters.reporting.activity import ActivityQueries
 from atlas_crm.adapters.reporting.pipeline import PipelineQueries
 from atlas_crm.domain import kpis
-from atlas_crm.service_layer.reporting import funnel_stages, resolve_scope, response_summary
+from atlas_crm.service_layer.reporting import resolve_scope, responses
 from atlas_crm.service_layer.views import dossier_view
 from atlas_shared.db.types import utcnow
 from atlas_shared.db.uow import UnitOfWork
@@ -24,9 +24,9 @@ def summary(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     now = utcnow()
     with uow:
         pipeline, activity = PipelineQueries(uow.session, scope), ActivityQueries(uow.session, scope)
-        facts = pipeline.cohort_facts()
-        reach = {s["stage"]: s["dossiers"] for s in funnel_stages(facts)}
-        responses = response_summary(facts)
+        tops, lost = pipeline.cohort_outline()
+        reach = {s["stage"]: s["dossiers"] for s in kpis.funnel(tops, len(tops), lost)}
+        answers = responses(*pipeline.responses())
         visits: dict[str, int] = {}
         for status, _, count in activity.appointments(now):
             visits[status] = visits.get(status, 0) + count
@@ -34,9 +34,9 @@ def summary(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
         waiting = activity.to_handle_counts(now, now - timedelta(days=DEFAULT_STALE_DAYS))
     done, no_show = visits.get(kpis.APPOINTMENT_DONE, 0), visits.get(kpis.APPOINTMENT_NO_SHOW, 0)
     return {"from": scope.range.start.isoformat(), "to": scope.range.end.isoformat(),
-            "leads": len(facts), "qualified": reach["qualified"], "won": reach["won"], "lost": reach["lost"],
-            "conversionRate": kpis.rate(reach["won"], len(facts)),
-            "firstResponse": {k: responses[k] for k in ("avgSeconds", "medianSeconds", "unanswered")},
+            "leads": len(tops), "qualified": reach["qualified"], "won": reach["won"], "lost": reach["lost"],
+            "conversionRate": kpis.rate(reach["won"], len(tops)),
+            "firstResponse": {k: answers[k] for k in ("avgSeconds", "medianSeconds", "unanswered")},
             "appointments": {"total": sum(visits.values()), "showRate": kpis.show_rate(done, no_show)},
             "messages": {d.lower(): sum(n for dd, _, n in volumes if dd == d)
                          for d in ("INBOUND", "OUTBOUND")},

@@ -72,10 +72,6 @@ def funnel(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     return _run(uow, query, PipelineQueries, build)
 
 
-def funnel_stages(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return kpis.funnel([f["furthest"] for f in facts], len(facts), sum(f["lost"] for f in facts))
-
-
 def conversion(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     by = query.get("by") or "source"
 
@@ -117,16 +113,11 @@ def stage_times(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
 
 def first_response(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
     def build(q: PipelineQueries, scope: Scope) -> dict[str, Any]:
-        return response_summary(q.cohort_facts())
+        return responses(*q.responses())
     return _run(uow, query, PipelineQueries, build)
 
 
-def response_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    answered = [r["responseSeconds"] for r in rows if r["responseSeconds"] is not None]
-    return _responses(len(rows), len(answered), kpis.durations(answered))
-
-
-def _responses(leads: int, answered: int, stats: dict[str, Any]) -> dict[str, Any]:
+def responses(leads: int, answered: int, stats: dict[str, Any]) -> dict[str, Any]:
     return {"leads": leads, "answered": answered, "unanswered": leads - answered,
             "answeredRate": kpis.rate(answered, leads), "avgSeconds": stats["avgSeconds"],
             "medianSeconds": stats["medianSeconds"]}
@@ -139,7 +130,7 @@ def agents(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
             outline = agent_outline(q.cohort_facts())
         items = [{"agent": agent, "assigned": assigned, "contacted": contacted, "won": won, "lost": lost,
                   "conversionRate": kpis.rate(won, assigned),
-                  "firstResponse": _responses(assigned, answered, stats)}
+                  "firstResponse": responses(assigned, answered, stats)}
                  for agent, assigned, contacted, won, lost, answered, stats in outline]
         return {"items": sorted(items, key=lambda i: (-i["assigned"], i["agent"] or ""))}
     return _run(uow, query, PipelineQueries, build)

@@ -19,4 +19,6 @@ __all__ = ["Activity", "Appointment", "Base", "Consent", "ConsentHistory", "Doss
 
 # Search documents follow every write of the rows they index (mapper events, same transaction).
 from atlas_crm.adapters import search_sync  # noqa: E402,F401,I001
+# So do each dossier's milestones (first answered, furthest stage, lost, visit booked).
+from atlas_crm.adapters import milestones  # noqa: E402,F401,I001
 

@@ -7,7 +7,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atlas_crm.adapters.orm.base import Base
@@ -26,8 +38,10 @@ class Dossier(TenantScoped, Base):
         Index("ix_dossiers_org_annonce", "org_id", "annonce_id"),
         Index("ix_dossiers_org_type_status", "org_id", "case_type", "status"),
         Index("ix_dossiers_org_last_activity", "org_id", "last_activity_at"),
-        # Reporting (migration i002): the open dossiers waiting longest.
-        Index("ix_dossiers_org_open_activity", "org_id", "last_activity_at",
+        # Reporting (migrations i002, 0009): the open dossiers waiting longest, read from the index
+        # alone on PostgreSQL.
+        Index("ix_dossiers_org_open_waiting", "org_id", "last_activity_at", "id",
+              postgresql_include=["first_answered_at"],
               postgresql_where=text("closed_at IS NULL"), sqlite_where=text("closed_at IS NULL")),
     )
 
@@ -56,6 +70,12 @@ class Dossier(TenantScoped, Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Milestones, kept by adapters/milestones.py from the messages, appointments and status history
+    # (migration 0009): what every report asks of each lead, read without a lookup per lead.
+    first_answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    furthest_stage: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    ever_lost: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    visit_booked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DossierAlias(TenantScoped, Base):

@@ -98,7 +98,8 @@ class Activity(TenantScoped, Base):
     __table_args__ = (Index("ix_activities_org_dossier_created", "org_id", "dossier_id", "created_at"),
                       Index("ix_activities_org_type_created", "org_id", "type", "created_at"),
                       Index("ix_activities_org_assignee_due", "org_id", "assignee", "done", "due_at"),
-                      Index("ix_activities_org_type_done_due", "org_id", "type", "done", "due_at"))  # i002
+                      Index("ix_activities_org_type_done_due", "org_id", "type", "done", "due_at",
+                            postgresql_include=["dossier_id"]))  # i002, 0009
 
     id: Mapped[uuid.UUID] = mapped_column(UuidType, primary_key=True, default=new_id)
     dossier_id: Mapped[uuid.UUID] = _dossier_fk()

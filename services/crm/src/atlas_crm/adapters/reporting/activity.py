@@ -9,7 +9,6 @@ from sqlalchemy import case, func, or_, select
 
 from atlas_crm.adapters.orm import Activity, Appointment, Dossier, Message
 from atlas_crm.adapters.reporting.scope import Queries
-from atlas_crm.domain.messaging import OUTBOUND
 
 TASK = "ACT_TASK"
 
@@ -44,18 +43,17 @@ class ActivityQueries(Queries):
         return {d: n for d, n in self.session.execute(stmt)}
 
     def _waiting(self, now: datetime, stale_before: datetime) -> Any:
-        """Open dossiers of the scope with their three flags (answered and overdue come from one pass
-        over the org's outbound messages and open tasks, not one lookup per dossier)."""
-        answered = (select(Message.dossier_id)
-                    .where(Message.direction == OUTBOUND, Message.deleted_at.is_(None)).distinct().subquery())
-        overdue = (select(Activity.dossier_id).where(Activity.type == TASK, Activity.done.is_(False),
-                                                     Activity.due_at < now).distinct().subquery())
+        """Open dossiers of the scope with their three flags: never answered (no first answer among
+        its milestones), idle since ``stale_before``, an overdue task. ``id IN (open overdue tasks)``:
+        PostgreSQL hashes the org's overdue tasks once and probes it per dossier (a join let it pick a
+        nested loop comparing every open dossier with every overdue task)."""
+        overdue = select(Activity.dossier_id).where(Activity.type == TASK, Activity.done.is_(False),
+                                                    Activity.due_at < now)
         flags = self.dossier_filters(
-            select(Dossier.id, Dossier.last_activity_at, answered.c.dossier_id.is_(None).label("unanswered"),
+            select(Dossier.id, Dossier.last_activity_at,
+                   Dossier.first_answered_at.is_(None).label("unanswered"),
                    (Dossier.last_activity_at < stale_before).label("stale"),
-                   overdue.c.dossier_id.is_not(None).label("overdue"))
-            .outerjoin(answered, answered.c.dossier_id == Dossier.id)
-            .outerjoin(overdue, overdue.c.dossier_id == Dossier.id)
+                   Dossier.id.in_(overdue).label("overdue"))
             .where(Dossier.closed_at.is_(None))).subquery()
         return flags, or_(flags.c.unanswered, flags.c.stale, flags.c.overdue)
 

@@ -6,12 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, null, select
+from sqlalchemy import Select, case, func, null, select
 
-from atlas_crm.adapters.orm import Appointment, Dossier, ListingProjection, Message, StatusHistory
+from atlas_crm.adapters.orm import Appointment, Dossier, ListingProjection, StatusHistory
 from atlas_crm.adapters.reporting.scope import Queries
 from atlas_crm.domain import kpis
-from atlas_crm.domain.messaging import OUTBOUND
 
 
 class PipelineQueries(Queries):
@@ -22,13 +21,14 @@ class PipelineQueries(Queries):
                                     .where(self.during(Dossier.created_at))).group_by(bucket, Dossier.source)
         return [(str(b), s, n) for b, s, n in self.session.execute(stmt)]
 
-    def cohort_facts(self, answers: bool = True) -> list[dict[str, Any]]:
-        """One row per dossier created in the range: assignee, seconds from its creation to the first
-        outbound message after it (None: never answered, or not looked up without ``answers``), how
-        far it went along kpis.CHAIN per its status history or a booked appointment (0: not past
-        created), and whether it was ever lost. PostgreSQL computes the seconds itself (no timestamps
-        to convert per lead); SQLite returns both timestamps."""
-        rows = self.session.execute(self._cohort(answers))
+    def cohort_facts(self) -> list[dict[str, Any]]:
+        """One row per dossier created in the range: assignee, seconds from its creation to its first
+        answer (None: never answered), how far it went along
+        kpis.CHAIN per its status history or a booked visit (0: not past created), and whether it
+        was ever lost — its milestones (adapters/milestones.py), read from the dossier rows.
+        PostgreSQL computes the seconds itself (no timestamps to convert per lead); SQLite returns
+        both timestamps."""
+        rows = self.session.execute(self._cohort(answers=True))
         if self.postgres:
             return [{"assignedTo": a, "responseSeconds": None if s is None else float(s),
                      "lost": bool(lost), "furthest": _furthest(top, booked)}
@@ -50,17 +50,27 @@ class PipelineQueries(Queries):
             lost += count if was_lost else 0
         return tops, lost
 
+    def responses(self) -> tuple[int, int, dict[str, Any]]:
+        """(leads of the cohort, answered, the answers' durations as ``kpis.durations``): aggregated
+        by PostgreSQL, from each lead's facts elsewhere."""
+        if not self.postgres:
+            facts = self.cohort_facts()
+            answered = [f["responseSeconds"] for f in facts if f["responseSeconds"] is not None]
+            return len(facts), len(answered), kpis.durations(answered)
+        seconds = self._cohort(answers=True).subquery().c.response_seconds
+        leads, answered, avg, median = self.session.execute(select(
+            func.count(), func.count(seconds), func.avg(seconds),
+            func.percentile_cont(0.5).within_group(seconds))).one()
+        return leads, answered, kpis.duration_summary(answered, avg, median)
+
     def agent_outline(self) -> list[tuple[Any, ...]] | None:
         """PostgreSQL: per assignee of the cohort, (agent, assigned, contacted, won, lost, answered,
         response durations as ``kpis.durations``), grouped by the database — the same facts as
         ``cohort_facts``, a row per agent instead of one per lead. None elsewhere."""
         if not self.postgres:
             return None
-        # Materialized: each lead's lookups (history, appointments, messages) run once, not once per
-        # aggregate that reads them, as an inlined subquery would.
-        lead = self._cohort(answers=True).cte("lead").prefix_with("MATERIALIZED")
-        furthest = func.greatest(func.coalesce(lead.c.top, 0),
-                                 case((lead.c.booked, kpis.APPOINTMENT_STAGE), else_=0))
+        lead = self._cohort(answers=True).subquery()
+        furthest = func.greatest(lead.c.top, case((lead.c.booked, kpis.APPOINTMENT_STAGE), else_=0))
         seconds = lead.c.response_seconds
         stmt = select(lead.c.assigned_to, func.count(),
                       func.count().filter((furthest >= 1) | seconds.is_not(None)),
@@ -71,25 +81,15 @@ class PipelineQueries(Queries):
                 for *counts, answered, avg, median in self.session.execute(stmt)]
 
     def _cohort(self, answers: bool) -> Select[Any]:
-        chain = tuple(code for _, codes in kpis.CHAIN for code in codes)
-        position = case(*((StatusHistory.to_status.in_(codes), i)
-                          for i, (_, codes) in enumerate(kpis.CHAIN, 1)), else_=0)
-        furthest = (select(func.max(position)).where(StatusHistory.dossier_id == Dossier.id,
-                                                     StatusHistory.to_status.in_(chain))
-                    .correlate(Dossier).scalar_subquery())
-        booked = exists(select(Appointment.id).where(Appointment.dossier_id == Dossier.id,
-                                                     Appointment.status != kpis.APPOINTMENT_CANCELLED))
-        first_out: Any = (select(func.min(Message.occurred_at)).where(
-            Message.dossier_id == Dossier.id, Message.direction == OUTBOUND, Message.deleted_at.is_(None),
-            Message.occurred_at >= Dossier.created_at).correlate(Dossier).scalar_subquery()) if answers \
-            else null()
-        if self.postgres:
-            seconds = func.extract("epoch", first_out - Dossier.created_at) if answers else null()
-            answer: tuple[Any, ...] = (seconds.label("response_seconds"),)
+        if not answers:
+            answer: tuple[Any, ...] = (null().label("response_seconds"),)
+        elif self.postgres:
+            answer = (func.extract("epoch", Dossier.first_answered_at - Dossier.created_at)
+                      .label("response_seconds"),)
         else:
-            answer = (Dossier.created_at, first_out.label("first_out"))
-        columns = (Dossier.assigned_to, *answer, furthest.label("top"), booked.label("booked"),
-                   self.entered(kpis.LOST).label("lost"))
+            answer = (Dossier.created_at, Dossier.first_answered_at)
+        columns = (Dossier.assigned_to, *answer, Dossier.furthest_stage.label("top"),
+                   Dossier.visit_booked.label("booked"), Dossier.ever_lost.label("lost"))
         return self.dossier_filters(select(*columns).where(self.during(Dossier.created_at)))
 
     def status_entries(self) -> list[tuple[str, int]]:
@@ -100,10 +100,12 @@ class PipelineQueries(Queries):
         stmt = stmt.group_by(StatusHistory.to_status).order_by(StatusHistory.to_status)
         return [(s, n) for s, n in self.session.execute(stmt)]
 
-    def _outcome_columns(self) -> list[Any]:
-        return [func.count().label("leads"),
-                func.sum(case((self.entered(kpis.WON), 1), else_=0)).label("won"),
-                func.sum(case((self.entered(kpis.LOST), 1), else_=0)).label("lost")]
+    @staticmethod
+    def _outcome_columns() -> list[Any]:
+        """Leads, of which won (the furthest milestone is the chain's last) and ever lost."""
+        won = Dossier.furthest_stage == len(kpis.CHAIN)
+        return [func.count().label("leads"), func.sum(case((won, 1), else_=0)).label("won"),
+                func.sum(case((Dossier.ever_lost, 1), else_=0)).label("lost")]
 
     def outcomes_by_source(self) -> list[tuple[str, int, int, int]]:
         """(source, leads created in the range, of which reached won, reached lost)."""

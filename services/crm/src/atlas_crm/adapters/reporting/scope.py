@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from atlas_crm.adapters.orm import Dossier, StatusHistory
+from atlas_crm.adapters.orm import Dossier
 from atlas_crm.domain.kpis import Range
 
 
@@ -58,16 +58,6 @@ class Queries:
     def cohort(self) -> Select[Any]:
         """The ids of the dossiers created in the range (the leads a report follows)."""
         return self.dossier_filters(select(Dossier.id).where(self.during(Dossier.created_at)))
-
-    @staticmethod
-    def entered(statuses: tuple[str, ...]) -> ColumnElement[bool]:
-        """Whether the dossier of the enclosing query ever entered one of these statuses (history).
-
-        A scalar subquery, not EXISTS: PostgreSQL may turn EXISTS into a hash of every such row of the
-        org, when one index probe per dossier of the range is what stays cheap as history grows."""
-        return (select(literal(1)).where(StatusHistory.dossier_id == Dossier.id,
-                                         StatusHistory.to_status.in_(statuses))
-                .correlate(Dossier).limit(1).scalar_subquery().is_not(None))
 
     def period(self, column: Any, period: str) -> ColumnElement[str]:
         """The UTC start of the day, ISO week (Monday) or month of a timestamp, as YYYY-MM-DD."""
