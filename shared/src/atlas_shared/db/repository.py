@@ -67,7 +67,7 @@ def planner_rows(session: Session, result: Any, *, remember: bool = False) -> in
 
 
 ESTIMATE_TTL = 60.0
-_ESTIMATES = TtlCache(ttl=ESTIMATE_TTL, capacity=4096)
+_ESTIMATES = TtlCache(ttl=ESTIMATE_TTL, capacity=1024)
 CAPPED_COUNT = "matches_up_to"
 PASS_THROUGH = ("Limit", "Sort", "Incremental Sort", "Gather Merge", "Gather", "Result")
 

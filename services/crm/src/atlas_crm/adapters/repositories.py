@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy import inspect as sa_inspect
 
+from atlas_crm.adapters.milestones import MILESTONES
 from atlas_crm.adapters.orm import (
     Activity,
     Appointment,
@@ -25,7 +26,9 @@ from atlas_crm.adapters.orm import (
 from atlas_crm.domain.dossier import B2B_DEMO
 from atlas_shared.db.repository import Page, Repository, apply_sort, as_uuid
 
-DOSSIER_ROWS = select(*(getattr(Dossier, column.key) for column in sa_inspect(Dossier).column_attrs))
+# What a dossier's view shows: every column but the milestones (adapters/milestones.py).
+DOSSIER_ROWS = select(*(getattr(Dossier, column.key) for column in sa_inspect(Dossier).column_attrs
+                        if column.key not in MILESTONES))
 DOSSIER_SORT = {"createdAt": Dossier.created_at, "updatedAt": Dossier.updated_at,
                 "lastActivityAt": Dossier.last_activity_at, "status": Dossier.status, "score": Dossier.score,
                 "contactName": Dossier.contact_name}
