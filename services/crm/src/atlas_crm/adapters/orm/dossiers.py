@@ -97,7 +97,8 @@ class StatusHistory(TenantScoped, Base):
         Index("ix_status_history_org_dossier", "org_id", "dossier_id", "occurred_at"),
         Index("ix_status_history_org_to", "org_id", "to_status", "occurred_at"),
         # Reporting (migration i002): the moves of a date range; how far each dossier went.
-        Index("ix_status_history_org_occurred", "org_id", "occurred_at"),
+        Index("ix_status_history_org_occurred", "org_id", "occurred_at",  # covering: 0010
+              postgresql_include=["from_status", "from_entered_at", "to_status", "dossier_id"]),
         Index("ix_status_history_org_dossier_to", "org_id", "dossier_id", "to_status"),
     )
 
