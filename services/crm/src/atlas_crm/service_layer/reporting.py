@@ -102,12 +102,14 @@ def stage_times(uow: UnitOfWork, query: dict[str, Any]) -> dict[str, Any]:
             for status, entered, left in q.stays():
                 stays[status].append(kpis.seconds_between(entered, left))
             by_status = {status: kpis.durations(v) for status, v in stays.items()}
-        closes: dict[str, list[float | None]] = {"won": [], "lost": []}
-        for status, created, closed in q.closures():
-            closes["won" if status in kpis.WON else "lost"].append(kpis.seconds_between(created, closed))
-        return {"stages": [{"status": s, **d} for s, d in sorted(by_status.items())],
-                "timeToClose": {"won": kpis.durations(closes["won"]), "lost": kpis.durations(closes["lost"]),
-                                "all": kpis.durations(closes["won"] + closes["lost"])}}
+        to_close = q.close_durations()
+        if to_close is None:  # SQLite: from the closings themselves
+            closes: dict[str, list[float | None]] = {"won": [], "lost": []}
+            for status, created, closed in q.closures():
+                closes["won" if status in kpis.WON else "lost"].append(kpis.seconds_between(created, closed))
+            to_close = {"won": kpis.durations(closes["won"]), "lost": kpis.durations(closes["lost"]),
+                        "all": kpis.durations(closes["won"] + closes["lost"])}
+        return {"stages": [{"status": s, **d} for s, d in sorted(by_status.items())], "timeToClose": to_close}
     return _run(uow, query, PipelineQueries, build)
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, null, select
+from sqlalchemy import Select, case, func, null, select, tuple_
 
 from atlas_crm.adapters.orm import Appointment, Dossier, ListingProjection, StatusHistory
 from atlas_crm.adapters.reporting.scope import Queries
@@ -84,8 +84,8 @@ class PipelineQueries(Queries):
         if not answers:
             answer: tuple[Any, ...] = (null().label("response_seconds"),)
         elif self.postgres:
-            answer = (func.extract("epoch", Dossier.first_answered_at - Dossier.created_at)
-                      .label("response_seconds"),)
+            answer = (func.date_part("epoch", Dossier.first_answered_at - Dossier.created_at)
+                      .label("response_seconds"),)  # double precision (EXTRACT: numeric, slower)
         else:
             answer = (Dossier.created_at, Dossier.first_answered_at)
         columns = (Dossier.assigned_to, *answer, Dossier.furthest_stage.label("top"),
@@ -152,8 +152,10 @@ class PipelineQueries(Queries):
         if not self.postgres:
             return None
         stays = self._stays().subquery()
-        elapsed = func.extract("epoch", stays.c.left_at - stays.c.entered_at)
-        seconds = case((elapsed >= 0, elapsed)).label("seconds")  # a clock gone backwards counts for none
+        # A clock gone backwards counts for none. date_part, not EXTRACT: double precision, where
+        # EXTRACT answers numeric, whose arithmetic took half of the aggregate's time.
+        seconds = case((stays.c.left_at >= stays.c.entered_at,
+                        func.date_part("epoch", stays.c.left_at - stays.c.entered_at))).label("seconds")
         per_stay = select(stays.c.status, seconds).where(stays.c.entered_at.is_not(None)).subquery()
         stmt = (select(per_stay.c.status, func.count(per_stay.c.seconds), func.avg(per_stay.c.seconds),
                        func.percentile_cont(0.5).within_group(per_stay.c.seconds))
@@ -172,13 +174,35 @@ class PipelineQueries(Queries):
 
     def closures(self) -> list[tuple[str, datetime, datetime]]:
         """(won or lost status, dossier created, closed) of every closing during the range."""
+        return [(s, c, o) for s, c, o in self.session.execute(self._closures())]
+
+    def close_durations(self) -> dict[str, dict[str, Any]] | None:
+        """PostgreSQL: count, average and median seconds from creation to closing of the closings
+        ``closures`` lists, for won, lost and all (grouping sets) — ~1,400 rows a month otherwise
+        fetched and subtracted in Python. None elsewhere."""
+        if not self.postgres:
+            return None
+        closings = self._closures().subquery()
+        outcome = case((closings.c.to_status.in_(kpis.WON), "won"), else_="lost").label("outcome")
+        seconds = case((closings.c.closed_at >= closings.c.created_at,
+                        func.date_part("epoch", closings.c.closed_at - closings.c.created_at)))
+        each = select(outcome, seconds.label("seconds")).subquery()
+        stmt = (select(each.c.outcome, func.count(each.c.seconds), func.avg(each.c.seconds),
+                       func.percentile_cont(0.5).within_group(each.c.seconds))
+                .group_by(func.grouping_sets(tuple_(each.c.outcome), tuple_())))
+        found = {outcome or "all": kpis.duration_summary(n, avg, median)
+                 for outcome, n, avg, median in self.session.execute(stmt)}
+        return {key: found.get(key, kpis.duration_summary(0, None, None)) for key in ("won", "lost", "all")}
+
+    def _closures(self) -> Select[Any]:
         # The creation date by a primary-key probe per closing: joining made PostgreSQL hash every
         # dossier of the agency (30,000) for the ~1,400 closings of a month.
         created = (select(Dossier.created_at).where(Dossier.id == StatusHistory.dossier_id)
                    .correlate(StatusHistory).scalar_subquery())
-        stmt = select(StatusHistory.to_status, created, StatusHistory.occurred_at).where(
+        stmt = select(StatusHistory.to_status, created.label("created_at"),
+                      StatusHistory.occurred_at.label("closed_at")).where(
             self.during(StatusHistory.occurred_at), StatusHistory.to_status.in_(kpis.WON + kpis.LOST))
-        return [(s, c, o) for s, c, o in self.session.execute(self.narrow(stmt, StatusHistory.dossier_id))]
+        return self.narrow(stmt, StatusHistory.dossier_id)
 
 
 def _furthest(top: int | None, booked: bool) -> int:
