@@ -6,7 +6,9 @@ accesslog = None
 # Several services run on one host: gunicorn's per-user control socket would be shared between them.
 control_socket_disable = True
 graceful_timeout = 20
-timeout = 60
+# A sync worker is silent towards the arbiter for as long as it answers one request: an export that
+# streams a whole audit trail must not be taken for a hung worker and killed.
+timeout = 300
 
 
 def post_fork(server, worker):  # type: ignore[no-untyped-def]
