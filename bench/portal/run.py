@@ -381,7 +381,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--duration", type=float, default=15.0)
     parser.add_argument("--portal-workers", type=int, default=4)
-    parser.add_argument("--portal-threads", type=int, default=1, help="1: gunicorn sync workers (the default)")
+    parser.add_argument("--portal-threads", type=int, default=1, help="1: gunicorn sync workers (default)")
     parser.add_argument("--gateway-workers", type=int, default=1)
     parser.add_argument("--log-level", default="INFO", help="ATLAS_LOG_LEVEL of the portal (access logs)")
     parser.add_argument("--keep-logs", action="store_true")

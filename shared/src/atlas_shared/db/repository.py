@@ -51,7 +51,8 @@ def planner_rows(session: Session, result: Any, *, remember: bool = False) -> in
         return None
     context = (getattr(result, "raw", None) or result).context  # an ORM result wraps the cursor's
     statement, parameters = context.statement, context.parameters[0]
-    key = (statement, tuple(sorted(parameters.items()))) if remember and isinstance(parameters, dict) else None
+    remembered = remember and isinstance(parameters, dict)
+    key = (statement, tuple(sorted(parameters.items()))) if remembered else None
     known = _ESTIMATES.get(key) if key is not None else None
     if known is not None:
         return int(known)
@@ -137,8 +138,8 @@ def paginate(session: Session, stmt: Select[Any], page: int, size: int, *,
     matches = stmt.order_by(None)
     capped: int | None = None
     if exact_up_to is not None:
-        up_to = select(func.count()).select_from(matches.limit(exact_up_to + 1).subquery()).scalar_subquery()
-        result = session.execute(stmt.add_columns(up_to.label(CAPPED_COUNT)).limit(size).offset(offset))
+        up_to = _capped_count(matches, exact_up_to).scalar_subquery().label(CAPPED_COUNT)
+        result = session.execute(stmt.add_columns(up_to).limit(size).offset(offset))
         rows = result.all()
         capped = rows[0][-1] if rows else None
         items: Sequence[Any] = [row[0] for row in rows] if single else rows
@@ -149,7 +150,7 @@ def paginate(session: Session, stmt: Select[Any], page: int, size: int, *,
         return Page(page=page, size=size, total=offset + len(items), items=items)
     if exact_up_to is not None:
         if capped is None:  # a page past the end: nothing carried the count
-            capped = session.scalar(select(func.count()).select_from(matches.limit(exact_up_to + 1).subquery()))
+            capped = session.scalar(_capped_count(matches, exact_up_to))
         if capped is not None and capped <= exact_up_to:
             return Page(page=page, size=size, total=capped, items=items)
         estimate = planner_rows(session, result, remember=True)
@@ -158,6 +159,11 @@ def paginate(session: Session, stmt: Select[Any], page: int, size: int, *,
             return Page(page=page, size=size, total=total, items=items, total_exact=False)
     total = session.scalar(select(func.count()).select_from(matches.subquery())) or 0
     return Page(page=page, size=size, total=total, items=items)
+
+
+def _capped_count(matches: Select[Any], up_to: int) -> Select[Any]:
+    """How many rows match, counting no further than one past ``up_to``."""
+    return select(func.count()).select_from(matches.limit(up_to + 1).subquery())
 
 
 def apply_sort(stmt: Select[Any], sort: str | None, allowed: dict[str, ColumnElement[Any]],

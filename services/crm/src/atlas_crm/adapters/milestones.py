@@ -5,7 +5,7 @@ earliest outbound message, not deleted, at or after its creation), how far along
 status history went (``kpis.CHAIN`` position, 0: not past created), whether it was ever lost, and
 whether a visit is booked (an appointment not cancelled). Reading them from the dossier row makes a
 report's cost one range scan of the leads, where looking them up cost four index probes per lead
-(~9,000 for a big agency's month).
+(~13,000 for the biggest bench agency's month).
 
 As search_sync does for search documents, mapper events recompute them through the flushing
 connection, inside the transaction of whatever use case wrote the row, from the rows themselves: no

@@ -23,11 +23,10 @@ class PipelineQueries(Queries):
 
     def cohort_facts(self) -> list[dict[str, Any]]:
         """One row per dossier created in the range: assignee, seconds from its creation to its first
-        answer (None: never answered), how far it went along
-        kpis.CHAIN per its status history or a booked visit (0: not past created), and whether it
-        was ever lost — its milestones (adapters/milestones.py), read from the dossier rows.
-        PostgreSQL computes the seconds itself (no timestamps to convert per lead); SQLite returns
-        both timestamps."""
+        answer (None: never answered), how far it went along kpis.CHAIN per its status history or a
+        booked visit (0: not past created), and whether it was ever lost — its milestones
+        (adapters/milestones.py), read from the dossier rows. PostgreSQL computes the seconds itself
+        (no timestamps to convert per lead); SQLite returns both timestamps."""
         rows = self.session.execute(self._cohort(answers=True))
         if self.postgres:
             return [{"assignedTo": a, "responseSeconds": None if s is None else float(s),

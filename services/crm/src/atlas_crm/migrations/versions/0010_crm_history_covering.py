@@ -6,7 +6,8 @@ Revises: 0009_crm_dossier_milestones
 Time in each stage and the funnel's status entries read every move of the range (~12,000 for the
 biggest agency's month in bench/crm): through ``ix_status_history_org_occurred`` then the heap, one
 page per few moves. The index now carries what they read (an append-only table: its pages stay
-all-visible, so the scan is index-only): the stage-time aggregate 5.8 → 2.2 ms.
+all-visible, so the scan is index-only): a month's 12,220 moves, bitmap heap scan over 1,823 heap
+pages 5.1 ms → index-only scan 1.9 ms (EXPLAIN ANALYZE).
 """
 from alembic import op
 

@@ -39,6 +39,6 @@ class ToHandle(MethodView):
 
         An open dossier (not won, lost or archived) is listed when it was never answered (no outbound
         message, not deleted, since it was created — as in /reports/first-response: reason UNANSWERED),
-        has had no activity for `staleDays` (default 7: STALE) or has a task
-        past its due date (OVERDUE_TASK). `counts` gives the total and each reason's count."""
+        has had no activity for `staleDays` (default 7: STALE) or has a task past its due date
+        (OVERDUE_TASK). `counts` gives the total and each reason's count."""
         return dashboard.to_handle(uow(read_only=True), query)
