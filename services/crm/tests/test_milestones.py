@@ -82,3 +82,44 @@ def test_a_refresh_and_the_migration_fill_agree_with_what_was_kept(api, other_or
         conn.execute(text("UPDATE dossiers SET furthest_stage = 0"))
         assert milestones.refresh(conn) == len(kept)
     assert everything() == kept
+
+
+def test_two_writers_of_one_dossier_leave_its_first_answer_right(api, container):
+    """Two transactions answer the same lead at once: the second waits for the first and then sees
+    its message (PostgreSQL re-reads only the updated row after such a wait, not the subqueries of
+    its statement, hence the lock taken before recomputing)."""
+    import threading
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from atlas_crm.adapters.orm import Message
+
+    db = container.platform.db
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    d = uuid.UUID(api.dossier(phone="0612345680")["id"])
+    early, late = (datetime(2031, 1, 1, hour, tzinfo=UTC) for hour in (10, 11))
+
+    def answer(session, when):
+        session.add(Message(dossier_id=d, direction="OUTBOUND", channel="PHONE", content="Appel",
+                            occurred_at=when, created_by="agent-1"))
+        session.flush()
+
+    first = db.session(api.org)
+    answer(first, early)  # holds the dossier's row until it commits
+    second_done = threading.Event()
+
+    def second_writer():
+        with db.session(api.org) as second:
+            answer(second, late)
+            second.commit()
+        second_done.set()
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    assert not second_done.wait(0.5)  # waiting for the first writer
+    first.commit()
+    first.close()
+    thread.join(10)
+    assert second_done.is_set() and recorded(api, str(d))[0] == early

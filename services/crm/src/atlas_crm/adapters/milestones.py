@@ -20,7 +20,19 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Update, bindparam, case, event, exists, func, inspect, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Update,
+    bindparam,
+    case,
+    event,
+    exists,
+    func,
+    inspect,
+    select,
+    update,
+)
 
 from atlas_crm.adapters.orm import Appointment, Dossier, Message, StatusHistory
 from atlas_crm.domain import kpis
@@ -59,8 +71,21 @@ def refresh(connection: Connection, dossier_ids: Iterable[Any] | None = None) ->
     """Recompute the milestones of these dossiers (all of them when None); returns rows updated."""
     if dossier_ids is None:
         return connection.execute(update(_dossiers).values(**values())).rowcount
-    ids = list(dossier_ids)
-    return connection.execute(_refresh_some(), {"ids": ids}).rowcount if ids else 0
+    ids = sorted(dossier_ids)
+    if not ids:
+        return 0
+    # Lock the dossiers first: a concurrent writer of one of them holds its row until it commits, and
+    # PostgreSQL, when an UPDATE waits for a row, re-reads that row but not the subqueries of its SET
+    # (read with the snapshot the statement started with) — the other writer's message would be
+    # missed. After the lock, the UPDATE is a new statement, with a snapshot that sees it.
+    connection.execute(_lock_some(), {"ids": ids})
+    return connection.execute(_refresh_some(), {"ids": ids}).rowcount
+
+
+@cache
+def _lock_some() -> Select[Any]:
+    return (select(_dossiers.c.id).where(_dossiers.c.id.in_(bindparam("ids", expanding=True)))
+            .order_by(_dossiers.c.id).with_for_update())
 
 
 @cache
