@@ -51,8 +51,7 @@ def planner_rows(session: Session, result: Any, *, remember: bool = False) -> in
         return None
     context = (getattr(result, "raw", None) or result).context  # an ORM result wraps the cursor's
     statement, parameters = context.statement, context.parameters[0]
-    remembered = remember and isinstance(parameters, dict)
-    key = (statement, tuple(sorted(parameters.items()))) if remembered else None
+    key = _estimate_key(statement, parameters) if remember else None
     known = _ESTIMATES.get(key) if key is not None else None
     if known is not None:
         return int(known)
@@ -65,6 +64,18 @@ def planner_rows(session: Session, result: Any, *, remember: bool = False) -> in
     if key is not None:
         _ESTIMATES.put(key, rows)
     return rows
+
+
+def _estimate_key(statement: str, parameters: Any) -> tuple[Any, ...] | None:
+    """The statement and its parameters, or None when a parameter cannot be a key (a JSON value)."""
+    if not isinstance(parameters, dict):
+        return None
+    key = (statement, tuple(sorted(parameters.items())))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 ESTIMATE_TTL = 60.0
