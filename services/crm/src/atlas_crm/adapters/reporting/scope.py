@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func
 from sqlalchemy.orm import Session
 
 from atlas_crm.adapters.orm import Dossier
@@ -54,10 +54,6 @@ class Queries:
 
     def during(self, column: Any) -> ColumnElement[bool]:
         return (column >= self.scope.range.start) & (column < self.scope.range.end)
-
-    def cohort(self) -> Select[Any]:
-        """The ids of the dossiers created in the range (the leads a report follows)."""
-        return self.dossier_filters(select(Dossier.id).where(self.during(Dossier.created_at)))
 
     def period(self, column: Any, period: str) -> ColumnElement[str]:
         """The UTC start of the day, ISO week (Monday) or month of a timestamp, as YYYY-MM-DD."""
